@@ -1,0 +1,5 @@
+"""aftersale: after-sales service management."""
+
+from .celery import app as celery_app
+
+__all__ = ["celery_app"]

@@ -1,0 +1,165 @@
+"""The `aftersale` command: serve, demo, token, import-orders, and Django management."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import subprocess
+import sys
+
+
+def _setup() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "aftersale.settings")
+    import django
+
+    django.setup()
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    _setup()
+    from django.core.management import call_command
+
+    from aftersale.config import env_int
+
+    port = args.port or env_int("PORT", 8000, minimum=1)
+    call_command("migrate", interactive=False, verbosity=0)
+    from django.conf import settings
+
+    scheduler = None
+    if not settings.CELERY_BROKER_URL:
+        # No broker: the periodic schedule runs beside the web server, in a process of its own.
+        scheduler = subprocess.Popen([sys.executable, "-m", "aftersale.cli", "scheduler"])
+    argv = [
+        sys.executable, "-m", "gunicorn", "aftersale.wsgi:application",
+        "--bind", f"{args.host}:{port}",
+        "--workers", str(args.workers),
+        "--threads", str(args.threads),
+        "--access-logfile", "-",
+        "--graceful-timeout", "10",
+    ]
+    print(f"aftersale: serving on http://{args.host}:{port}/", flush=True)
+    server = subprocess.Popen(argv)
+    try:
+        return server.wait()
+    except KeyboardInterrupt:
+        server.send_signal(signal.SIGINT)
+        return server.wait()
+    finally:
+        if scheduler is not None:
+            scheduler.terminate()
+            scheduler.wait(timeout=10)
+
+
+def cmd_scheduler(args: argparse.Namespace) -> int:
+    _setup()
+    from aftersale.schedule import run_forever
+
+    print("aftersale: running the periodic schedule in-process", flush=True)
+    try:
+        run_forever()
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    _setup()
+    from aftersale.demo import demo_load
+
+    loaded = demo_load(force=args.force)
+    print("aftersale: demo data loaded" if loaded else "aftersale: demo data already present")
+    from aftersale.demo import DEMO_LOGINS
+
+    print("demo logins (user / password):")
+    for username, password, role in DEMO_LOGINS:
+        print(f"  {username:<12} {password:<14} {role}")
+    return 0
+
+
+def cmd_token(args: argparse.Namespace) -> int:
+    _setup()
+    from aftersale.common.errors import DomainError
+    from aftersale.common.services import token_create
+
+    try:
+        print(token_create(username=args.user, name=args.name))
+    except DomainError as exc:
+        print(f"aftersale: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def cmd_import_orders(args: argparse.Namespace) -> int:
+    _setup()
+    from aftersale.catalog.services import orders_import_csv
+    from aftersale.common.errors import DomainError
+    from aftersale.common.models import User
+
+    actor = User.objects.filter(username=args.user).first()
+    if actor is None:
+        print(f"aftersale: no user named {args.user!r}", file=sys.stderr)
+        return 2
+    try:
+        with open(args.file, encoding="utf-8-sig", newline="") as stream:
+            report = orders_import_csv(stream=stream, actor=actor)
+    except (OSError, UnicodeDecodeError, DomainError) as exc:
+        print(f"aftersale: {args.file}: {exc}", file=sys.stderr)
+        return 2
+    print(f"created {report.created} orders, updated {report.updated}, {report.lines} lines")
+    for error in report.errors:
+        print(f"line {error.line}: {error.field}: {error.message}", file=sys.stderr)
+    return 1 if report.errors else 0
+
+
+def cmd_manage(args: argparse.Namespace) -> int:
+    _setup()
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["aftersale", *args.rest])
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="aftersale", description="After-sales service management")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    serve = sub.add_parser("serve", help="apply migrations and serve the web app and API")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=None, help="default: $PORT or 8000")
+    serve.add_argument("--workers", type=int, default=2)
+    serve.add_argument("--threads", type=int, default=4)
+    serve.set_defaults(func=cmd_serve)
+
+    scheduler = sub.add_parser("scheduler", help="run the periodic schedule in this process (no broker)")
+    scheduler.set_defaults(func=cmd_scheduler)
+
+    demo = sub.add_parser("demo", help="load demo data (once) and print the demo logins")
+    demo.add_argument("--force", action="store_true", help="load even if demo data is present")
+    demo.set_defaults(func=cmd_demo)
+
+    token = sub.add_parser("token", help="API tokens")
+    token_sub = token.add_subparsers(dest="token_command", required=True)
+    create = token_sub.add_parser("create", help="create a token for a user and print it")
+    create.add_argument("--user", required=True)
+    create.add_argument("--name", default="")
+    create.set_defaults(func=cmd_token)
+
+    imp = sub.add_parser("import-orders", help="import orders from a CSV file")
+    imp.add_argument("file")
+    imp.add_argument("--user", default="admin", help="the user the import is recorded for")
+    imp.set_defaults(func=cmd_import_orders)
+
+    manage = sub.add_parser("manage", help="run a Django management command")
+    manage.add_argument("rest", nargs=argparse.REMAINDER)
+    manage.set_defaults(func=cmd_manage)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

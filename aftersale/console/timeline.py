@@ -1,0 +1,172 @@
+"""One timeline per case: messages and events merged in time order, each described in words.
+
+Staff see everything, internal notes and system events marked as such; a customer sees only the
+public rows (the selectors filter them) described from their side.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.core.exceptions import FieldDoesNotExist
+from django.utils.html import escape
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from aftersale.cases.lifecycle import Action, Status
+from aftersale.cases.models import Case, CaseEvent, EventKind, EvidenceKind, Message, Priority
+from aftersale.cases.selectors import case_events, case_messages
+from aftersale.common.roles import Department, Role
+from aftersale.policy.services import playbook_active
+from aftersale.sla.lexicon import highlight, lexicon_for
+
+
+@dataclass
+class TimelineItem:
+    id: str
+    at: datetime
+    title: str
+    body: str | SafeString
+    actor: str
+    actor_role: str
+    internal: bool
+    is_message: bool
+    from_customer: bool = False
+
+
+def _label(choices, value: str) -> str:
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return value
+
+
+EXCEPTION_REASONS = {
+    "brand_risk": gettext_lazy("品牌舆情风险"),
+    "unresolved_48h": gettext_lazy("超时未解决"),
+    "compensation_over_limit": gettext_lazy("补偿超出权限"),
+}
+_FIELDS = {"priority": Priority, "department": Department, "status": Status}
+
+
+def _field_label(name: str) -> str:
+    try:
+        return str(Case._meta.get_field(name.removesuffix("_id")).verbose_name)
+    except FieldDoesNotExist:
+        return name
+
+
+def _change(name: str, old: str, new: str) -> str:
+    if name.endswith("_id"):  # a person or team by id: say that it changed, not the raw ids
+        return _("%(field)s已变更") % {"field": _field_label(name)}
+    return f"{_field_label(name)}: {_value_label(name, old) or '—'} → {_value_label(name, new) or '—'}"
+
+
+def _value_label(name: str, value: str) -> str:
+    choices = _FIELDS.get(name)
+    return _label(choices, value) if choices and value else value
+
+
+def highlight_sensitive(text: str) -> SafeString:
+    """The text, HTML-escaped, with the playbook's sensitive words in <mark>."""
+    lexicon = lexicon_for(tuple(playbook_active().playbook.lexicon.words))
+    return highlight(text, lexicon.scan(text))
+
+
+def _event_text(event: CaseEvent, *, for_customer: bool) -> tuple[str, str]:
+    """(title, detail) of an event."""
+    p = event.payload or {}
+    kind = event.kind
+    if kind == EventKind.CREATED:
+        return (_("提交了售后申请") if for_customer else _("创建售后单")), ""
+    if kind == EventKind.TRANSITIONED:
+        title = _("状态更新为“%(status)s”") % {"status": _label(Status, event.to_status)}
+        if not for_customer and p.get("action"):
+            title = f"{_label(Action, p['action'])} · {title}"
+        return title, p.get("reason", "")
+    if kind == EventKind.ASSIGNED:
+        name = p.get("assignee") or ""
+        if for_customer:
+            return (_("已由 %(name)s 负责处理") % {"name": name} if name else _("已转交处理")), ""
+        return (_("分派给 %(name)s") % {"name": name} if name else _("取消分派")), ""
+    if kind == EventKind.EVIDENCE_ADDED:
+        return _("上传了凭证：%(kind)s") % {"kind": _label(EvidenceKind, p.get("kind", ""))}, ""
+    if kind == EventKind.UPDATED:
+        changes = p.get("changes") or {}
+        detail = "；".join(_change(name, old, new) for name, (old, new) in changes.items())
+        if p.get("description_changed"):
+            detail = "；".join(filter(None, [detail, _("问题描述已修改")]))
+        return _("修改售后单"), detail
+    if kind == EventKind.IDENTITY_CHECKED:
+        return _("身份核验"), ""
+    if kind == "case.routed":
+        return _("流转至%(department)s") % {"department": _label(Department, p.get("department", ""))}, ""
+    if kind == "case.sensitive":
+        return _("命中敏感词"), "、".join(p.get("words", []))
+    if kind == "case.exception":
+        reason = p.get("reason", "")
+        return _("转为异常工单"), str(EXCEPTION_REASONS.get(reason, reason))
+    if kind == "case.red_ticket":
+        return (_("红头督办开启") if p.get("on") else _("红头督办解除")), ""
+    if kind == "sla.warned":
+        return _("时效即将到期"), ""
+    if kind == "case.escalated":
+        return _("时效已升级（第 %(level)s 级）") % {"level": p.get("level", "")}, ""
+    return kind, ""
+
+
+def case_timeline(*, user, case: Case, for_customer: bool = False) -> list[TimelineItem]:
+    """Messages and events of the case that `user` may see, oldest first."""
+    items: list[TimelineItem] = []
+    for message in case_messages(user=user, case=case):
+        items.append(_message_item(message, for_customer))
+    for event in case_events(user=user, case=case):
+        if event.kind == EventKind.MESSAGE_ADDED:
+            continue  # the message itself is on the timeline
+        title, detail = _event_text(event, for_customer=for_customer)
+        items.append(
+            TimelineItem(
+                id=f"e{event.pk}",
+                at=event.created_at,
+                title=title,
+                body=detail,
+                actor=_actor(event.actor, event.actor_role, for_customer),
+                actor_role=_label(Role, event.actor_role) if event.actor_role else "",
+                internal=not event.is_public,
+                is_message=False,
+            )
+        )
+    items.sort(key=lambda item: (item.at, item.id))
+    return items
+
+
+def _message_item(message: Message, for_customer: bool) -> TimelineItem:
+    from_customer = message.author_role == Role.CUSTOMER
+    return TimelineItem(
+        id=f"m{message.pk}",
+        at=message.created_at,
+        title=_("内部备注") if message.is_internal else _("消息"),
+        body=highlight_sensitive(message.body)
+        if from_customer and not for_customer
+        else escape(message.body),
+        actor=_actor(message.author, message.author_role, for_customer),
+        actor_role=_label(Role, message.author_role) if message.author_role else "",
+        internal=message.is_internal,
+        is_message=True,
+        from_customer=from_customer,
+    )
+
+
+def _actor(user, role: str, for_customer: bool) -> str:
+    if user is None:
+        return _("系统")
+    if for_customer and role != Role.CUSTOMER:
+        return user.display_name or _("客服")  # never a staff login name
+    return str(user)
+
+
+def timeline_mark(items: list[TimelineItem]) -> str:
+    """Changes whenever a row is added: lets a poll answer "nothing new" cheaply."""
+    return f"{len(items)}-{items[-1].id}" if items else "0"

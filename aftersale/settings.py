@@ -1,0 +1,171 @@
+"""Django settings, all read from environment variables (see docs/configuration.md)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from django.utils.translation import gettext_lazy as _
+
+from aftersale import config
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+DATA_DIR = Path(os.environ.get("AFTERSALE_DATA_DIR") or BASE_DIR / "var")
+
+DEBUG = config.env_bool("DEBUG", False)
+SECRET_KEY = config.env_secret_key("SECRET_KEY", DATA_DIR)
+ALLOWED_HOSTS = config.env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
+CSRF_TRUSTED_ORIGINS = config.env_list("CSRF_TRUSTED_ORIGINS", [])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_htmx",
+    "ninja",
+    "aftersale.common",
+    "aftersale.catalog",
+    "aftersale.policy",
+    "aftersale.cases",
+    "aftersale.sla",
+    "aftersale.fulfilment",
+    "aftersale.console",
+    "aftersale.portal",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+]
+
+ROOT_URLCONF = "aftersale.urls"
+WSGI_APPLICATION = "aftersale.wsgi.application"
+ASGI_APPLICATION = "aftersale.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": config.env_database("DATABASE_URL", f"sqlite:///{DATA_DIR / 'aftersale.sqlite3'}")
+}
+# PostgreSQL: parameters bound by the server, and a statement a connection runs a second time is
+# prepared (parsed and planned once per connection): PostgreSQL spends ~40 % less CPU on a case
+# create (docs/benchmarks.md). Set DATABASE_PREPARED_STATEMENTS=0 behind a pooler in transaction
+# mode that cannot keep prepared statements (PgBouncer before 1.21).
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and config.env_bool(
+    "DATABASE_PREPARED_STATEMENTS", True
+):
+    DATABASES["default"].setdefault("OPTIONS", {}).update(server_side_binding=True, prepare_threshold=2)
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+AUTH_USER_MODEL = "common.User"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+
+LANGUAGE_CODE = config.env_choice("LANGUAGE_CODE", "zh-hans", ["zh-hans", "en"])
+LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "aftersale" / "locale"]
+TIME_ZONE = config.env_time_zone("TIME_ZONE", "Asia/Shanghai")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise serves from here once collected
+MEDIA_URL = "media/"
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT") or DATA_DIR / "media")
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"
+        if not DEBUG
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+WHITENOISE_USE_FINDERS = True
+
+LOGIN_URL = "admin:login"
+SESSION_ENGINE = "aftersale.common.sessions"
+
+# Evidence uploads: size limits in bytes per kind of file.
+EVIDENCE_MAX_IMAGE_BYTES = config.env_int("EVIDENCE_MAX_IMAGE_BYTES", 15 * 1024 * 1024, minimum=1)
+EVIDENCE_MAX_VIDEO_BYTES = config.env_int("EVIDENCE_MAX_VIDEO_BYTES", 100 * 1024 * 1024, minimum=1)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# Returns: where customers send goods back; shown on every return authorisation (RMA).
+RETURN_ADDRESS = os.environ.get("RETURN_ADDRESS") or "上海市浦东新区演示路 88 号 售后退货仓（演示地址）"
+RETURN_CONTACT = os.environ.get("RETURN_CONTACT") or "售后仓库"
+RETURN_PHONE = os.environ.get("RETURN_PHONE") or "021-00000000"
+
+# The carrier's pickup-order API (上门取件). With no URL, pickups cannot be booked.
+CARRIER_API_URL = (os.environ.get("CARRIER_API_URL") or "").rstrip("/")
+CARRIER_APP_KEY = os.environ.get("CARRIER_APP_KEY") or ""
+CARRIER_SECRET = os.environ.get("CARRIER_SECRET") or ""
+CARRIER_TIMEOUT_SECONDS = config.env_int("CARRIER_TIMEOUT_SECONDS", 10, minimum=1)
+if CARRIER_API_URL and not CARRIER_API_URL.startswith(("https://", "http://")):
+    raise config.ConfigError("CARRIER_API_URL", "expected an https:// URL")
+if CARRIER_API_URL and not (CARRIER_APP_KEY and CARRIER_SECRET):
+    raise config.ConfigError("CARRIER_API_URL", "CARRIER_APP_KEY and CARRIER_SECRET must be set too")
+
+# Refunds to Alipay (alipay.trade.refund). With any of the first four empty, refunds of orders paid
+# with Alipay fail with a clear reason instead of being sent (docs/refunds.md).
+ALIPAY_GATEWAY_URL = os.environ.get("ALIPAY_GATEWAY_URL") or ""
+ALIPAY_APP_ID = os.environ.get("ALIPAY_APP_ID") or ""
+ALIPAY_PRIVATE_KEY_PATH = os.environ.get("ALIPAY_PRIVATE_KEY_PATH") or ""
+ALIPAY_PUBLIC_KEY_PATH = os.environ.get("ALIPAY_PUBLIC_KEY_PATH") or ""
+ALIPAY_TIMEOUT_MS = config.env_int("ALIPAY_TIMEOUT_MS", 10_000, minimum=1)
+if ALIPAY_GATEWAY_URL and not ALIPAY_GATEWAY_URL.startswith(("https://", "http://")):
+    raise config.ConfigError("ALIPAY_GATEWAY_URL", "expected an https:// URL")
+
+# Background work: Celery on the broker when one is configured; inline otherwise.
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL") or os.environ.get("BROKER_URL") or ""
+if CELERY_BROKER_URL and not CELERY_BROKER_URL.startswith(("redis://", "rediss://", "amqp://")):
+    raise config.ConfigError("CELERY_BROKER_URL", "expected a redis:// or amqp:// URL")
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND") or None
+CELERY_TIMEZONE = TIME_ZONE
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {
+        "handlers": ["console"],
+        "level": config.env_choice("LOG_LEVEL", "INFO", ["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]),
+    },
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}
+
+if not DEBUG:
+    SESSION_COOKIE_HTTPONLY = True
+    X_FRAME_OPTIONS = "DENY"
+    SECURE_CONTENT_TYPE_NOSNIFF = True

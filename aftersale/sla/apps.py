@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SlaConfig(AppConfig):
+    name = "aftersale.sla"
+    label = "sla"
+    verbose_name = _("服务时效与升级")
+
+    def ready(self) -> None:
+        from . import handlers
+
+        handlers.register()

@@ -1,0 +1,24 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path, re_path
+from django.views.static import serve
+
+from aftersale.api import api
+from aftersale.common.views import api_not_found, health
+from aftersale.console.views import home
+
+urlpatterns = [
+    path("", home, name="home"),
+    path("healthz", health, name="health"),
+    path("admin/", admin.site.urls),
+    path("console/", include("aftersale.console.urls")),
+    path("portal/", include("aftersale.portal.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", api.urls),
+    re_path(r"^api/", api_not_found),  # after the API: only what none of its routes matched
+    # Evidence files; a production deployment serves MEDIA_ROOT from the web server instead.
+    path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}),
+]
+
+admin.site.site_header = "aftersale 售后服务管理"
+admin.site.site_title = "aftersale"

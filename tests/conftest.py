@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 from types import SimpleNamespace
 
@@ -39,9 +40,17 @@ def _test_settings(settings, _media_root):
     settings.MEDIA_ROOT = str(_media_root)
 
 
+def _seed_categories() -> None:
+    """The migration-seeded categories; a transactional test elsewhere may have flushed them."""
+    from django.apps import apps
+
+    importlib.import_module("aftersale.cases.migrations.0004_seed_categories").forwards(apps, None)
+
+
 @pytest.fixture
 def people(db):
     """One user per persona. `other_customer` must never see `customer`'s cases."""
+    _seed_categories()
     team = TeamFactory(name="一组")
     other_team = TeamFactory(name="二组")
     p = SimpleNamespace(team=team, other_team=other_team)

@@ -18,8 +18,8 @@ from aftersale.common.api import router as common_router
 from aftersale.common.auth import api_auth
 from aftersale.common.errors import DomainError, FieldError
 from aftersale.common.validation import field_errors
-from aftersale.policy.api import router as policy_router
 from aftersale.fulfilment.api import routers as fulfilment_routers
+from aftersale.policy.api import router as policy_router
 from aftersale.sla.api import router as sla_router
 
 log = logging.getLogger(__name__)
@@ -73,7 +73,8 @@ def _too_many_fields(request, exc):
 
 @api.exception_handler(AuthenticationError)
 def _unauthenticated(request, exc):
-    return _errors(request, [FieldError("authorization", _("需要登录或有效的 API 令牌"), "unauthenticated")], 401)
+    error = FieldError("authorization", _("需要登录或有效的 API 令牌"), "unauthenticated")
+    return _errors(request, [error], 401)
 
 
 @api.exception_handler(AuthorizationError)

@@ -31,12 +31,20 @@ def cmd_serve(args: argparse.Namespace) -> int:
         # No broker: the periodic schedule runs beside the web server, in a process of its own.
         scheduler = subprocess.Popen([sys.executable, "-m", "aftersale.cli", "scheduler"])
     argv = [
-        sys.executable, "-m", "gunicorn", "aftersale.wsgi:application",
-        "--bind", f"{args.host}:{port}",
-        "--workers", str(args.workers),
-        "--threads", str(args.threads),
-        "--access-logfile", "-",
-        "--graceful-timeout", "10",
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "aftersale.wsgi:application",
+        "--bind",
+        f"{args.host}:{port}",
+        "--workers",
+        str(args.workers),
+        "--threads",
+        str(args.threads),
+        "--access-logfile",
+        "-",
+        "--graceful-timeout",
+        "10",
     ]
     print(f"aftersale: serving on http://{args.host}:{port}/", flush=True)
     server = subprocess.Popen(argv)

@@ -26,8 +26,14 @@ from aftersale.policy.engine import CaseFacts, LineFacts, compile_playbook, eval
 from aftersale.policy.services import DEFAULT_PLAYBOOK, playbook_parse  # noqa: E402
 
 SH = ZoneInfo("Asia/Shanghai")
-CATEGORIES = ["no_reason_return", "quality_fault", "transit_damage", "missing_or_wrong_item", "not_as_described",
-              "logistics_delay"]
+CATEGORIES = [
+    "no_reason_return",
+    "quality_fault",
+    "transit_damage",
+    "missing_or_wrong_item",
+    "not_as_described",
+    "logistics_delay",
+]
 PRODUCTS = ["appliance", "electronics", "clothing", "food", "cosmetics", "home"]
 
 
@@ -55,7 +61,9 @@ def inputs(count: int, now: datetime) -> list[tuple[LineFacts, CaseFacts]]:
         )
         facts = CaseFacts(
             category=rng.choice(CATEGORIES),
-            evidence_kinds=frozenset(rng.sample(["item_photo", "box_photo", "waybill_photo", "video"], rng.randint(0, 3))),
+            evidence_kinds=frozenset(
+                rng.sample(["item_photo", "box_photo", "waybill_photo", "video"], rng.randint(0, 3))
+            ),
             completed_repairs=rng.choice([0, 0, 0, 1, 2]),
             abuse_count=rng.choice([0, 0, 0, 1]),
         )

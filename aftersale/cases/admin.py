@@ -33,7 +33,16 @@ class EventInline(admin.TabularInline):
 class CaseAdmin(admin.ModelAdmin):
     """Read-only here: every change goes through the services (API or console)."""
 
-    list_display = ("number", "status", "case_type", "category", "priority", "channel", "assignee", "created_at")
+    list_display = (
+        "number",
+        "status",
+        "case_type",
+        "category",
+        "priority",
+        "channel",
+        "assignee",
+        "created_at",
+    )
     list_filter = ("status", "case_type", "priority", "channel")
     search_fields = ("=number", "=order__order_no")
     inlines = [MessageInline, EventInline]

@@ -46,6 +46,7 @@ Text = Annotated[str, Field(max_length=2000)]
 
 # ---- shapes ---------------------------------------------------------------------------------
 
+
 class CaseLineIn(InSchema):
     line_no: int = Field(ge=1, le=10_000)
     quantity: int = Field(ge=1, le=1_000_000)
@@ -53,7 +54,9 @@ class CaseLineIn(InSchema):
 
 class CaseCreateIn(InSchema):
     order_no: OrderNo
-    phone: str = Field(default="", max_length=20, description="Required for staff; customers are matched by account")
+    phone: str = Field(
+        default="", max_length=20, description="Required for staff; customers are matched by account"
+    )
     purchase_channel: Channel | None = None
     purchase_date: date | None = None
     tier: MembershipTier | None = None
@@ -111,7 +114,9 @@ class ListQuery(Schema):
     order_no: OrderNo | None = None
     created_from: AwareDatetime | None = None
     created_to: AwareDatetime | None = None
-    after: int | None = Field(default=None, ge=1, le=2**62, description="Cursor: next_cursor of the previous page")
+    after: int | None = Field(
+        default=None, ge=1, le=2**62, description="Cursor: next_cursor of the previous page"
+    )
     limit: int = Field(default=50, ge=1, le=selectors.MAX_PAGE)
 
 
@@ -228,6 +233,7 @@ class CategoryOut(Schema):
 
 # ---- shaping --------------------------------------------------------------------------------
 
+
 def _person(user) -> PersonOut | None:
     return PersonOut(id=user.pk, name=str(user)) if user is not None else None
 
@@ -242,28 +248,42 @@ def _case_out(user, case: Case) -> CaseOut:
     customer = case.customer
     lines = case.lines.select_related("order_line__product").order_by("order_line__line_no")
     return CaseOut(
-        number=case.number, status=case.status, status_label=str(Status(case.status).label),
-        case_type=case.case_type, category=case.category.code,
+        number=case.number,
+        status=case.status,
+        status_label=str(Status(case.status).label),
+        case_type=case.case_type,
+        category=case.category.code,
         category_label=case.category.label(translation.get_language() or ""),
-        resolution=case.resolution, priority=case.priority, channel=case.channel,
+        resolution=case.resolution,
+        priority=case.priority,
+        channel=case.channel,
         description=case.description,
         customer=CustomerOut(
             name=customer.name if reveal else mask_name(customer.name),
             phone=customer.phone if reveal else mask_phone(customer.phone),
-            tier=customer.tier, is_vip=customer.is_vip,
+            tier=customer.tier,
+            is_vip=customer.is_vip,
         ),
         order_no=case.order.order_no if case.order else None,
         lines=[
             CaseLineOut(
-                line_no=line.order_line.line_no, sku=line.order_line.product.sku,
-                product_name=line.order_line.product.name, quantity=line.quantity,
+                line_no=line.order_line.line_no,
+                sku=line.order_line.product.sku,
+                product_name=line.order_line.product.name,
+                quantity=line.quantity,
             )
             for line in lines
         ],
-        assignee=_person(case.assignee), team=PersonOut(id=case.team.pk, name=case.team.name) if case.team else None,
-        department=case.department, identity_status=case.identity_status,
-        outcome_note=case.outcome_note, version=case.version, created_at=case.created_at,
-        updated_at=case.updated_at, resolved_at=case.resolved_at, closed_at=case.closed_at,
+        assignee=_person(case.assignee),
+        team=PersonOut(id=case.team.pk, name=case.team.name) if case.team else None,
+        department=case.department,
+        identity_status=case.identity_status,
+        outcome_note=case.outcome_note,
+        version=case.version,
+        created_at=case.created_at,
+        updated_at=case.updated_at,
+        resolved_at=case.resolved_at,
+        closed_at=case.closed_at,
         actions=[str(a.value) for a in actions_available(case.status, role_of(user))],
     )
 
@@ -271,12 +291,19 @@ def _case_out(user, case: Case) -> CaseOut:
 def _list_item(user, case: Case) -> CaseListItemOut:
     reveal = role_of(user) in PERSONAL_DATA_ROLES
     return CaseListItemOut(
-        number=case.number, status=case.status, case_type=case.case_type, category=case.category.code,
-        resolution=case.resolution, priority=case.priority, channel=case.channel,
+        number=case.number,
+        status=case.status,
+        case_type=case.case_type,
+        category=case.category.code,
+        resolution=case.resolution,
+        priority=case.priority,
+        channel=case.channel,
         customer_name=case.customer.name if reveal else mask_name(case.customer.name),
         customer_phone=mask_phone(case.customer.phone),
         order_no=case.order.order_no if case.order else None,
-        assignee=_person(case.assignee), created_at=case.created_at, version=case.version,
+        assignee=_person(case.assignee),
+        created_at=case.created_at,
+        version=case.version,
     )
 
 
@@ -285,6 +312,7 @@ def _get(request, number: str) -> Case:
 
 
 # ---- endpoints ------------------------------------------------------------------------------
+
 
 @router.get("/categories", response=list[CategoryOut], summary="Problem categories")
 def list_categories(request, case_type: CaseType | None = None):
@@ -302,11 +330,18 @@ def create_case(request, payload: CaseCreateIn):
     case = services.case_create(
         actor=request.auth,
         claim=IdentityClaim(
-            order_no=payload.order_no, phone=payload.phone, channel=payload.purchase_channel,
-            purchase_date=payload.purchase_date, tier=payload.tier,
+            order_no=payload.order_no,
+            phone=payload.phone,
+            channel=payload.purchase_channel,
+            purchase_date=payload.purchase_date,
+            tier=payload.tier,
         ),
-        case_type=payload.case_type, category_code=payload.category, resolution=payload.resolution,
-        description=payload.description, channel=payload.channel, priority=payload.priority,
+        case_type=payload.case_type,
+        category_code=payload.category,
+        resolution=payload.resolution,
+        description=payload.description,
+        channel=payload.channel,
+        priority=payload.priority,
         lines=[services.CaseLineIn(line.line_no, line.quantity) for line in payload.lines],
     )
     return Reply(201, _case_out(request.auth, case))
@@ -315,10 +350,16 @@ def create_case(request, payload: CaseCreateIn):
 @router.get("/cases", response=CaseListOut, summary="List cases, newest first (keyset pagination)")
 def list_cases(request, query: Query[ListQuery]):
     filters = selectors.CaseFilters(
-        status=query.status, case_type=query.case_type, priority=query.priority,
-        assignee=query.assignee, team=query.team, channel=query.channel,
-        department=query.department, order_no=query.order_no,
-        created_from=query.created_from, created_to=query.created_to,
+        status=query.status,
+        case_type=query.case_type,
+        priority=query.priority,
+        assignee=query.assignee,
+        team=query.team,
+        channel=query.channel,
+        department=query.department,
+        order_no=query.order_no,
+        created_from=query.created_from,
+        created_to=query.created_to,
     )
     cases = selectors.case_list(user=request.auth, filters=filters, after=query.after, limit=query.limit)
     next_cursor = cases[-1].pk if len(cases) == query.limit else None
@@ -330,12 +371,18 @@ def get_case(request, number: CaseNumber):
     return _case_out(request.auth, _get(request, number))
 
 
-@router.patch("/cases/{number}", response=CaseOut, summary="Change priority, category, department or description")
+@router.patch(
+    "/cases/{number}", response=CaseOut, summary="Change priority, category, department or description"
+)
 def update_case(request, number: CaseNumber, payload: CaseUpdateIn):
     case = services.case_update(
-        case=_get(request, number), actor=request.auth, version=payload.version,
-        priority=payload.priority, category_code=payload.category,
-        department=payload.department, description=payload.description,
+        case=_get(request, number),
+        actor=request.auth,
+        version=payload.version,
+        priority=payload.priority,
+        category_code=payload.category,
+        department=payload.department,
+        description=payload.description,
     )
     return _case_out(request.auth, case)
 
@@ -343,8 +390,11 @@ def update_case(request, number: CaseNumber, payload: CaseUpdateIn):
 @router.post("/cases/{number}/transitions", response=CaseOut, summary="Move the case along its lifecycle")
 def transition_case(request, number: CaseNumber, payload: TransitionIn):
     case = services.case_transition(
-        case=_get(request, number), actor=request.auth, action=payload.action,
-        version=payload.version, reason=payload.reason,
+        case=_get(request, number),
+        actor=request.auth,
+        action=payload.action,
+        version=payload.version,
+        reason=payload.reason,
     )
     return _case_out(request.auth, case)
 
@@ -373,8 +423,14 @@ def list_events(request, number: CaseNumber):
     case = _get(request, number)
     return [
         EventOut(
-            id=e.pk, kind=e.kind, actor=str(e.actor) if e.actor else "system", actor_role=e.actor_role,
-            from_status=e.from_status, to_status=e.to_status, payload=e.payload, created_at=e.created_at,
+            id=e.pk,
+            kind=e.kind,
+            actor=str(e.actor) if e.actor else "system",
+            actor_role=e.actor_role,
+            from_status=e.from_status,
+            to_status=e.to_status,
+            payload=e.payload,
+            created_at=e.created_at,
         )
         for e in selectors.case_events(user=request.auth, case=case)
     ]
@@ -388,24 +444,37 @@ def list_messages(request, number: CaseNumber):
 
 def _message_out(m) -> MessageOut:
     return MessageOut(
-        id=m.pk, author=str(m.author) if m.author else "", author_role=m.author_role, body=m.body,
-        internal=m.is_internal, channel=m.channel, created_at=m.created_at,
+        id=m.pk,
+        author=str(m.author) if m.author else "",
+        author_role=m.author_role,
+        body=m.body,
+        internal=m.is_internal,
+        channel=m.channel,
+        created_at=m.created_at,
     )
 
 
 @router.post("/cases/{number}/messages", response={201: MessageOut}, summary="Add a message or internal note")
 def add_message(request, number: CaseNumber, payload: MessageIn):
     message = services.message_add(
-        case=_get(request, number), actor=request.auth, body=payload.body,
-        internal=payload.internal, channel=payload.channel,
+        case=_get(request, number),
+        actor=request.auth,
+        body=payload.body,
+        internal=payload.internal,
+        channel=payload.channel,
     )
     return Reply(201, _message_out(message))
 
 
 def _evidence_out(e: Evidence) -> EvidenceOut:
     return EvidenceOut(
-        id=e.pk, kind=e.kind, content_type=e.content_type, size=e.size, sha256=e.sha256,
-        url=e.file.url, created_at=e.created_at,
+        id=e.pk,
+        kind=e.kind,
+        content_type=e.content_type,
+        size=e.size,
+        sha256=e.sha256,
+        url=e.file.url,
+        created_at=e.created_at,
     )
 
 
@@ -419,7 +488,9 @@ def list_evidence(request, number: CaseNumber):
 def upload_evidence(request, number: CaseNumber, kind: Form[EvidenceKind], file: File[UploadedFile]):
     case = _get(request, number)
     if file.size > max(_limits()):
-        raise DomainError("file", _("文件过大：上限 %(mb)s MB") % {"mb": max(_limits()) // 2**20}, code="too_large")
+        raise DomainError(
+            "file", _("文件过大：上限 %(mb)s MB") % {"mb": max(_limits()) // 2**20}, code="too_large"
+        )
     evidence = evidence_add(
         case=case, actor=request.auth, kind=kind, data=file.read(), original_name=file.name or ""
     )
@@ -432,16 +503,21 @@ def _limits() -> tuple[int, int]:
     return settings.EVIDENCE_MAX_IMAGE_BYTES, settings.EVIDENCE_MAX_VIDEO_BYTES
 
 
-@router.post("/identity/verify", response=IdentityOut, summary="Check an order no. and phone (and more) against the order")
+@router.post(
+    "/identity/verify",
+    response=IdentityOut,
+    summary="Check an order no. and phone (and more) against the order",
+)
 def verify_identity(request, payload: IdentityIn):
     require_role(request.auth, HANDLING_ROLES, action=_("身份核验"))
     check = identity_verify(
         claim=IdentityClaim(
-            order_no=payload.order_no, phone=payload.phone, channel=payload.channel,
-            purchase_date=payload.purchase_date, tier=payload.tier,
+            order_no=payload.order_no,
+            phone=payload.phone,
+            channel=payload.channel,
+            purchase_date=payload.purchase_date,
+            tier=payload.tier,
         ),
         actor=request.auth,
     )
     return IdentityOut(passed=check.passed, checks=check.checks)
-
-

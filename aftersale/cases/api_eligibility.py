@@ -61,22 +61,33 @@ class IntakeQuery(Schema):
 
 def _line_out(line: OrderLine, result: Eligibility) -> LineEligibilityOut:
     return LineEligibilityOut(
-        line_no=line.line_no, sku=line.product.sku, product_name=line.product.name,
-        eligible=result.eligible(), missing_evidence=result.missing_evidence,
+        line_no=line.line_no,
+        sku=line.product.sku,
+        product_name=line.product.name,
+        eligible=result.eligible(),
+        missing_evidence=result.missing_evidence,
         entitlements=[
             EntitlementOut(
-                resolution=e.resolution, eligible=e.eligible, rule=e.rule,
+                resolution=e.resolution,
+                eligible=e.eligible,
+                rule=e.rule,
                 reasons=[r.render() for r in e.reasons],
                 dates={k: v.isoformat() if isinstance(v, datetime) else v for k, v in e.dates.items()},
-                missing_evidence=e.missing_evidence, freight_payer=e.freight_payer, deadline=e.deadline,
-                approval=e.approval, amount=e.amount, speedy_refund=e.speedy_refund,
+                missing_evidence=e.missing_evidence,
+                freight_payer=e.freight_payer,
+                deadline=e.deadline,
+                approval=e.approval,
+                amount=e.amount,
+                speedy_refund=e.speedy_refund,
             )
             for e in result.entitlements.values()
         ],
     )
 
 
-@router.get("/cases/{number}/eligibility", response=EligibilityOut, summary="What the case's customer is entitled to")
+@router.get(
+    "/cases/{number}/eligibility", response=EligibilityOut, summary="What the case's customer is entitled to"
+)
 def case_entitlements(request, number: Annotated[str, Field(max_length=32, pattern=r"^[A-Za-z0-9]+$")]):
     case = selectors.case_get(user=request.auth, number=number)
     results = case_eligibility(case)
@@ -87,7 +98,8 @@ def case_entitlements(request, number: Annotated[str, Field(max_length=32, patte
 
 
 @router.get(
-    "/orders/{order_no}/eligibility", response=EligibilityOut,
+    "/orders/{order_no}/eligibility",
+    response=EligibilityOut,
     summary="At intake: what the buyer of an order line may ask for",
 )
 def intake_entitlements(
@@ -106,4 +118,6 @@ def intake_entitlements(
     if line is None or not own:
         raise NotFound("order_no", _("订单号不存在"))
     result = eligibility_for_line(line, case_type=query.case_type, category=query.category)
-    return EligibilityOut(at=result.at, playbook_version=playbook_active().version, lines=[_line_out(line, result)])
+    return EligibilityOut(
+        at=result.at, playbook_version=playbook_active().version, lines=[_line_out(line, result)]
+    )

@@ -81,8 +81,12 @@ def case_eligibility(case: Case, *, at: datetime | None = None) -> list[tuple[Or
         (
             line,
             eligibility_for_line(
-                line, case_type=case.case_type, category=case.category.code, evidence_kinds=evidence,
-                case_id=case.pk, at=at,
+                line,
+                case_type=case.case_type,
+                category=case.category.code,
+                evidence_kinds=evidence,
+                case_id=case.pk,
+                at=at,
             ),
         )
         for line in lines

@@ -23,7 +23,9 @@ VIDEO_TYPES = {"video/mp4", "video/quicktime", "video/webm", "video/x-matroska"}
 def evidence_add(*, case: Case, actor, kind: str, data: bytes, original_name: str = "") -> Evidence:
     require_case_access(actor, case, action=_("上传凭证"))
     if kind not in EvidenceKind.values:
-        raise DomainError("kind", _("必须是以下之一：%(choices)s") % {"choices": ", ".join(EvidenceKind.values)})
+        raise DomainError(
+            "kind", _("必须是以下之一：%(choices)s") % {"choices": ", ".join(EvidenceKind.values)}
+        )
     if not data:
         raise DomainError("file", _("文件为空"))
     sniffed = filetype.guess(data[:8192])
@@ -34,7 +36,8 @@ def evidence_add(*, case: Case, actor, kind: str, data: bytes, original_name: st
         limit = settings.EVIDENCE_MAX_VIDEO_BYTES
     else:
         raise DomainError(
-            "file", _("不支持的文件类型（仅支持 JPEG/PNG/WebP/HEIC 图片和 MP4/MOV/WebM 视频）"),
+            "file",
+            _("不支持的文件类型（仅支持 JPEG/PNG/WebP/HEIC 图片和 MP4/MOV/WebM 视频）"),
             code="unsupported_type",
         )
     if len(data) > limit:
@@ -43,15 +46,22 @@ def evidence_add(*, case: Case, actor, kind: str, data: bytes, original_name: st
         )
     name = f"{case.number}-{uuid.uuid4().hex[:12]}.{sniffed.extension}"
     evidence = Evidence(
-        case=case, kind=kind, original_name=original_name[:255], content_type=mime, size=len(data),
-        sha256=hashlib.sha256(data).hexdigest(), uploaded_by=actor,
+        case=case,
+        kind=kind,
+        original_name=original_name[:255],
+        content_type=mime,
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        uploaded_by=actor,
     )
     evidence.file.save(name, ContentFile(data), save=False)
     try:
         with transaction.atomic():
             evidence.save()
             event_record(
-                case=case, kind=EventKind.EVIDENCE_ADDED, actor=actor,
+                case=case,
+                kind=EventKind.EVIDENCE_ADDED,
+                actor=actor,
                 payload={"evidence_id": evidence.pk, "kind": kind, "content_type": mime},
             )
     except BaseException:

@@ -44,9 +44,7 @@ def identity_evaluate(claim: IdentityClaim) -> IdentityResult:
     """Compare a claim with the order; every item supplied must match."""
     order = Order.objects.select_related("customer").filter(order_no=claim.order_no).first()
     if order is None:
-        return IdentityResult(
-            None, False, [{"item": "order_no", "ok": False, "reason": _("订单号不存在")}]
-        )
+        return IdentityResult(None, False, [{"item": "order_no", "ok": False, "reason": _("订单号不存在")}])
     checks: list[dict[str, object]] = []
 
     def check(item: str, ok: bool, reason: str) -> None:

@@ -80,9 +80,7 @@ TRANSITIONS: tuple[Transition, ...] = (
 )
 
 _BY_ACTION = {t.action: t for t in TRANSITIONS}
-OPEN_STATUSES = frozenset(
-    {S.NEW, S.UNDER_REVIEW, S.WAITING_CUSTOMER, S.APPROVED, S.IN_FULFILMENT}
-)
+OPEN_STATUSES = frozenset({S.NEW, S.UNDER_REVIEW, S.WAITING_CUSTOMER, S.APPROVED, S.IN_FULFILMENT})
 
 
 def transition_for(action: str) -> Transition | None:

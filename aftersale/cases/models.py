@@ -79,8 +79,13 @@ class Case(models.Model):
         Customer, verbose_name=_("客户"), on_delete=models.PROTECT, related_name="cases", db_index=False
     )
     order = models.ForeignKey(
-        Order, verbose_name=_("订单"), null=True, blank=True, on_delete=models.PROTECT,
-        related_name="cases", db_index=False,
+        Order,
+        verbose_name=_("订单"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cases",
+        db_index=False,
     )
     channel = models.CharField(_("渠道"), max_length=20, choices=CaseChannel.choices)
     case_type = models.CharField(_("类型"), max_length=20, choices=CaseType.choices)
@@ -92,12 +97,22 @@ class Case(models.Model):
     status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.NEW)
     description = models.TextField(_("问题描述"), max_length=5000)
     assignee = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("处理人"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="assigned_cases", db_index=False,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("处理人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_cases",
+        db_index=False,
     )
     team = models.ForeignKey(
-        Team, verbose_name=_("客服组"), null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="cases", db_index=False,
+        Team,
+        verbose_name=_("客服组"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="cases",
+        db_index=False,
     )
     department = models.CharField(
         _("流转部门"), max_length=20, choices=Department.choices, blank=True, default=""
@@ -108,8 +123,12 @@ class Case(models.Model):
     outcome_note = models.TextField(_("处理结果"), blank=True, default="")
     version = models.PositiveIntegerField(_("版本"), default=1)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+", db_index=False,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
     )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
@@ -169,7 +188,11 @@ class CaseEvent(models.Model):
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events", db_index=False)
     kind = models.CharField(_("事件"), max_length=40, choices=EventKind.choices)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         db_index=False,
     )
     actor_role = models.CharField(_("角色"), max_length=20, blank=True, default="")

@@ -42,7 +42,11 @@ CREATE_ROLES = HANDLING_ROLES | {Role.CUSTOMER}
 ASSIGNER_ROLES = {Role.TEAM_LEAD, Role.DIRECTOR, Role.EXPERT, Role.ADMIN}
 ASSIGNABLE_ROLES = {Role.AGENT, Role.TEAM_LEAD, Role.EXPERT, Role.DIRECTOR}
 JUDGED_RESOLUTIONS = {
-    Resolution.RETURN_REFUND, Resolution.EXCHANGE, Resolution.REPAIR, Resolution.REFUND_ONLY, Resolution.COMPENSATION
+    Resolution.RETURN_REFUND,
+    Resolution.EXCHANGE,
+    Resolution.REPAIR,
+    Resolution.REFUND_ONLY,
+    Resolution.COMPENSATION,
 }
 NEEDS_LINES = {Resolution.RETURN_REFUND, Resolution.EXCHANGE, Resolution.REPAIR, Resolution.REFUND_ONLY}
 
@@ -99,7 +103,10 @@ def case_system_update(*, case: Case, reason: str, **changes) -> Case:
         else:
             _conditional_update(case, case.version, **changes)
         event_record(
-            case=case, kind=EventKind.UPDATED, actor=None, is_public=False,
+            case=case,
+            kind=EventKind.UPDATED,
+            actor=None,
+            is_public=False,
             payload={"changes": diff, "reason": reason},
         )
     return case
@@ -192,15 +199,27 @@ def case_create(
             [CaseLine(case=case, order_line=order_lines[i.line_no], quantity=i.quantity) for i in lines]
         )
         IdentityCheck.objects.create(
-            case=case, order=order, order_no=claim.order_no,
+            case=case,
+            order=order,
+            order_no=claim.order_no,
             phone_masked=mask_phone(order.customer.phone),
-            passed=True, checks=identity.checks, checked_by=actor,
+            passed=True,
+            checks=identity.checks,
+            checked_by=actor,
         )
         case._in_intake = True  # handlers of case.created may still shape the new case
         event_record(
-            case=case, kind=EventKind.CREATED, actor=actor, to_status=Status.NEW,
-            payload={"case_type": case_type, "category": category_code, "resolution": resolution,
-                     "priority": priority, "channel": channel},
+            case=case,
+            kind=EventKind.CREATED,
+            actor=actor,
+            to_status=Status.NEW,
+            payload={
+                "case_type": case_type,
+                "category": category_code,
+                "resolution": resolution,
+                "priority": priority,
+                "channel": channel,
+            },
         )
         case._in_intake = False
     return case
@@ -213,10 +232,14 @@ def _require_entitlement(resolution: str, case_type: str, category: str, lines: 
     if resolution not in JUDGED_RESOLUTIONS:
         return
     for line in lines:
-        entitlement = eligibility_for_line(line, case_type=case_type, category=category).entitlements[resolution]
+        entitlement = eligibility_for_line(line, case_type=case_type, category=category).entitlements[
+            resolution
+        ]
         if not entitlement.eligible:
             raise DomainError(
-                "resolution", str(SENTENCE_SEPARATOR).join(r.render() for r in entitlement.reasons), code="not_entitled"
+                "resolution",
+                str(SENTENCE_SEPARATOR).join(r.render() for r in entitlement.reasons),
+                code="not_entitled",
             )
 
 
@@ -270,8 +293,12 @@ def case_transition(*, case: Case, actor: User | None, action: str, version: int
     with transaction.atomic():
         _conditional_update(case, version, **changes)
         event_record(
-            case=case, kind=EventKind.TRANSITIONED, actor=actor, from_status=from_status,
-            to_status=transition.target, payload={"action": transition.action.value, "reason": reason},
+            case=case,
+            kind=EventKind.TRANSITIONED,
+            actor=actor,
+            from_status=from_status,
+            to_status=transition.target,
+            payload={"action": transition.action.value, "reason": reason},
         )
     return case
 
@@ -282,7 +309,9 @@ def case_assign(
     """Give a case to an agent (and team). Agents may only take an unassigned case themselves."""
     role = role_of(actor)
     require_case_access(actor, case, action=_("分派"), roles=ASSIGNER_ROLES | {Role.AGENT})
-    if role == Role.AGENT and (assignee is None or assignee.pk != actor.pk or case.assignee_id not in (None, actor.pk)):
+    if role == Role.AGENT and (
+        assignee is None or assignee.pk != actor.pk or case.assignee_id not in (None, actor.pk)
+    ):
         raise PermissionDenied("assignee", _("客服专员只能认领未分派的售后单给自己"), code="forbidden")
     if assignee is not None and (not assignee.is_active or role_of(assignee) not in ASSIGNABLE_ROLES):
         raise DomainError("assignee", _("该用户不能处理售后单"))
@@ -291,7 +320,9 @@ def case_assign(
     with transaction.atomic():
         _conditional_update(case, version, assignee=assignee, team=team)
         event_record(
-            case=case, kind=EventKind.ASSIGNED, actor=actor,
+            case=case,
+            kind=EventKind.ASSIGNED,
+            actor=actor,
             payload={
                 "assignee_id": assignee.pk if assignee else None,
                 "assignee": str(assignee) if assignee else "",
@@ -343,7 +374,10 @@ def case_update(
     with transaction.atomic():
         _conditional_update(case, version, **changes)
         event_record(
-            case=case, kind=EventKind.UPDATED, actor=actor, is_public=False,
+            case=case,
+            kind=EventKind.UPDATED,
+            actor=actor,
+            is_public=False,
             payload={"changes": diff, "description_changed": "description" in changes},
         )
     return case
@@ -375,7 +409,10 @@ def message_add(
             case=case, author=actor, author_role=role, body=body, is_internal=internal, channel=channel
         )
         event_record(
-            case=case, kind=EventKind.MESSAGE_ADDED, actor=actor, is_public=not internal,
+            case=case,
+            kind=EventKind.MESSAGE_ADDED,
+            actor=actor,
+            is_public=not internal,
             payload={"message_id": message.pk, "internal": internal, "channel": channel},
         )
         if role == Role.CUSTOMER and case.status == Status.WAITING_CUSTOMER:

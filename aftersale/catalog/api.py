@@ -89,9 +89,25 @@ def import_orders_csv(request, file: File[UploadedFile]):
     "/orders",
     response=ImportReportOut,
     summary="Create or update orders (idempotent on order_no)",
-    openapi_extra={"requestBody": {"content": {"application/json": {"schema": {
-        "type": "object", "required": ["orders"], "properties": {
-            "orders": {"type": "array", "maxItems": 5000, "items": OrderIn.model_json_schema()}}}}}}},
+    openapi_extra={
+        "requestBody": {
+            "content": {
+                "application/json": {
+                    "schema": {
+                        "type": "object",
+                        "required": ["orders"],
+                        "properties": {
+                            "orders": {
+                                "type": "array",
+                                "maxItems": 5000,
+                                "items": OrderIn.model_json_schema(),
+                            }
+                        },
+                    }
+                }
+            }
+        }
+    },
 )
 def upsert_orders(request, payload: OrderBatchIn):
     if len(payload.orders) > 5000:
@@ -109,19 +125,31 @@ def get_order(request, order_no: OrderNoPath):
     customer = order.customer
     lines = order.lines.select_related("product").order_by("line_no")
     return OrderOut(
-        order_no=order.order_no, channel=order.channel, store=order.store,
+        order_no=order.order_no,
+        channel=order.channel,
+        store=order.store,
         customer_name=customer.name if reveal else mask_name(customer.name),
         customer_phone=customer.phone if reveal else mask_phone(customer.phone),
         customer_tier=customer.tier,
-        paid_at=order.paid_at, shipped_at=order.shipped_at, signed_at=order.signed_at,
-        payment_method=order.payment_method, goods_amount=order.goods_amount,
-        discount_amount=order.discount_amount, shipping_fee=order.shipping_fee,
-        paid_amount=order.paid_amount, gifts=order.gifts,
+        paid_at=order.paid_at,
+        shipped_at=order.shipped_at,
+        signed_at=order.signed_at,
+        payment_method=order.payment_method,
+        goods_amount=order.goods_amount,
+        discount_amount=order.discount_amount,
+        shipping_fee=order.shipping_fee,
+        paid_amount=order.paid_amount,
+        gifts=order.gifts,
         lines=[
             OrderLineOut(
-                line_no=line.line_no, sku=line.product.sku, product_name=line.product.name,
-                category=line.product.category, quantity=line.quantity, unit_price=line.unit_price,
-                batch_no=line.batch_no, serial_no=line.serial_no,
+                line_no=line.line_no,
+                sku=line.product.sku,
+                product_name=line.product.name,
+                category=line.product.category,
+                quantity=line.quantity,
+                unit_price=line.unit_price,
+                batch_no=line.batch_no,
+                serial_no=line.serial_no,
                 no_return_confirmed=line.no_return_confirmed,
             )
             for line in lines

@@ -53,7 +53,10 @@ class Customer(models.Model):
     )
     is_vip = models.BooleanField(_("VIP"), default=False)
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="customer",
     )
     created_at = models.DateTimeField(auto_now_add=True)

@@ -23,15 +23,29 @@ IMPORT_ROLES = {Role.ADMIN, Role.DIRECTOR, Role.TEAM_LEAD}
 CHUNK_ROWS = 2000
 
 _ORDER_FIELDS = [
-    "channel", "store", "customer_id", "paid_at", "shipped_at", "signed_at", "payment_method",
-    "payment_ref", "discount_amount", "shipping_fee", "paid_amount", "gifts", "updated_at",
+    "channel",
+    "store",
+    "customer_id",
+    "paid_at",
+    "shipped_at",
+    "signed_at",
+    "payment_method",
+    "payment_ref",
+    "discount_amount",
+    "shipping_fee",
+    "paid_amount",
+    "gifts",
+    "updated_at",
 ]
 _LINE_FIELDS = [
-    "product_id", "quantity", "unit_price", "batch_no", "serial_no", "no_return_confirmed",
+    "product_id",
+    "quantity",
+    "unit_price",
+    "batch_no",
+    "serial_no",
+    "no_return_confirmed",
 ]
-_REQUIRED_COLUMNS = [
-    name for name, f in OrderCsvRow.model_fields.items() if f.is_required()
-]
+_REQUIRED_COLUMNS = [name for name, f in OrderCsvRow.model_fields.items() if f.is_required()]
 _TRUE_WORDS = {"是": "true", "否": "false", "Y": "true", "N": "false"}
 
 
@@ -191,12 +205,17 @@ def _with_known_products(rows: list[_Row], report: ImportReport) -> list[_Row]:
     kept = []
     for row in rows:
         unknown = [
-            line["sku"] for line in row.lines
+            line["sku"]
+            for line in row.lines
             if line["sku"] not in known and line["sku"] not in new and not line["product_name"]
         ]
         if unknown:
             report.errors.append(
-                RowError(row.line, "sku", _("未知的 SKU：%(sku)s（新商品需填写 product_name）") % {"sku": unknown[0]})
+                RowError(
+                    row.line,
+                    "sku",
+                    _("未知的 SKU：%(sku)s（新商品需填写 product_name）") % {"sku": unknown[0]},
+                )
             )
             continue
         for line in row.lines:
@@ -216,7 +235,9 @@ def _write(rows: list[_Row], report: ImportReport) -> None:
     customers = {row.customer["phone"]: row.customer for row in rows}
     Customer.objects.bulk_create(
         [Customer(**c) for c in customers.values()],
-        update_conflicts=True, unique_fields=["phone"], update_fields=["name", "tier", "is_vip"],
+        update_conflicts=True,
+        unique_fields=["phone"],
+        update_fields=["name", "tier", "is_vip"],
     )
     customer_ids = dict(Customer.objects.filter(phone__in=customers).values_list("phone", "id"))
 
@@ -226,7 +247,9 @@ def _write(rows: list[_Row], report: ImportReport) -> None:
     existing = set(Order.objects.filter(order_no__in=orders).values_list("order_no", flat=True))
     Order.objects.bulk_create(
         [Order(**o) for o in orders.values()],
-        update_conflicts=True, unique_fields=["order_no"], update_fields=_ORDER_FIELDS,
+        update_conflicts=True,
+        unique_fields=["order_no"],
+        update_fields=_ORDER_FIELDS,
     )
     order_ids = dict(Order.objects.filter(order_no__in=orders).values_list("order_no", "id"))
 
@@ -248,7 +271,9 @@ def _write(rows: list[_Row], report: ImportReport) -> None:
             )
     OrderLine.objects.bulk_create(
         lines.values(),
-        update_conflicts=True, unique_fields=["order", "line_no"], update_fields=_LINE_FIELDS,
+        update_conflicts=True,
+        unique_fields=["order", "line_no"],
+        update_fields=_LINE_FIELDS,
     )
     _recompute_goods_amount(order_ids.values())
     report.created += len(orders.keys() - existing)
@@ -270,6 +295,9 @@ def _recompute_goods_amount(order_ids: Iterable[int]) -> None:
     if largest is not None and largest > MAX_AMOUNT:
         raise _TotalTooLarge
     line_total = (
-        OrderLine.objects.filter(order=OuterRef("pk")).values("order").annotate(total=Sum(line_amount)).values("total")
+        OrderLine.objects.filter(order=OuterRef("pk"))
+        .values("order")
+        .annotate(total=Sum(line_amount))
+        .values("total")
     )
     Order.objects.filter(pk__in=order_ids).update(goods_amount=Subquery(line_total))

@@ -20,6 +20,10 @@ class MeOut(Schema):
 def me(request):
     user = request.auth
     return MeOut(
-        id=user.pk, username=user.username, display_name=user.display_name or user.username,
-        role=role_of(user), team_id=user.team_id, department=user.department,
+        id=user.pk,
+        username=user.username,
+        display_name=user.display_name or user.username,
+        role=role_of(user),
+        team_id=user.team_id,
+        department=user.department,
     )

@@ -35,7 +35,11 @@ class Team(models.Model):
 class User(AbstractUser):
     role = models.CharField(_("角色"), max_length=20, choices=Role.choices, default=Role.AGENT)
     team = models.ForeignKey(
-        Team, verbose_name=_("客服组"), null=True, blank=True, on_delete=models.SET_NULL,
+        Team,
+        verbose_name=_("客服组"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="members",
     )
     department = models.CharField(

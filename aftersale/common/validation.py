@@ -89,6 +89,5 @@ def _field(loc: Iterable[Any], strip: int) -> str:
 def field_errors(errors: Iterable[Mapping[str, Any]], *, strip: int = 0) -> list[FieldError]:
     """Localized FieldErrors; `strip` drops leading location parts (e.g. "body", "payload")."""
     return [
-        FieldError(_field(e.get("loc", ()), strip), _message(e), e.get("type", "invalid"))
-        for e in errors
+        FieldError(_field(e.get("loc", ()), strip), _message(e), e.get("type", "invalid")) for e in errors
     ]

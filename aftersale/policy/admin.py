@@ -33,7 +33,10 @@ class PublishForm(forms.ModelForm):
             return data
         try:
             self.published = playbook_publish(
-                source=data["source"], reason=data["reason"], actor=self.actor, activate=data.get("activate", False)
+                source=data["source"],
+                reason=data["reason"],
+                actor=self.actor,
+                activate=data.get("activate", False),
             )
         except DomainError as exc:
             raise forms.ValidationError([f"{e.field}: {e.message}" for e in exc.errors]) from None

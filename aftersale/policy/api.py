@@ -55,8 +55,12 @@ class DiffOut(Schema):
 
 def _out(v: PlaybookVersion, detail: bool = False):
     fields = dict(
-        number=v.number, reason=v.reason, created_by=str(v.created_by) if v.created_by else "system",
-        created_at=v.created_at, is_active=v.is_active, activated_at=v.activated_at,
+        number=v.number,
+        reason=v.reason,
+        created_by=str(v.created_by) if v.created_by else "system",
+        created_at=v.created_at,
+        is_active=v.is_active,
+        activated_at=v.activated_at,
     )
     return VersionDetailOut(content=v.content, **fields) if detail else VersionOut(**fields)
 
@@ -92,7 +96,9 @@ def export_version(request, number: VersionNo):
     return response
 
 
-@router.post("/playbook/versions", response={201: VersionDetailOut}, summary="Publish a new version (director)")
+@router.post(
+    "/playbook/versions", response={201: VersionDetailOut}, summary="Publish a new version (director)"
+)
 def publish_version(request, payload: PublishIn):
     version = playbook_publish(
         source=payload.source, reason=payload.reason, actor=request.auth, activate=payload.activate
@@ -100,7 +106,9 @@ def publish_version(request, payload: PublishIn):
     return Reply(201, _out(version, detail=True))
 
 
-@router.post("/playbook/versions/{number}/activate", response=VersionOut, summary="Make a version the active one")
+@router.post(
+    "/playbook/versions/{number}/activate", response=VersionOut, summary="Make a version the active one"
+)
 def activate_version(request, number: VersionNo):
     return _out(playbook_activate(number=number, actor=request.auth))
 

@@ -37,7 +37,9 @@ class Test(BaseModel):
     def _typed(self) -> Test:
         kind = FIELDS.get(self.field)
         if kind is None:
-            raise ValueError(_("未知的字段 %(f)s；允许：%(all)s") % {"f": self.field, "all": ", ".join(FIELDS)})
+            raise ValueError(
+                _("未知的字段 %(f)s；允许：%(all)s") % {"f": self.field, "all": ", ".join(FIELDS)}
+            )
         if self.op in _ORDERED and kind not in (int, Decimal):
             raise ValueError(_("运算符 %(op)s 只能用于数值字段") % {"op": self.op})
         values = self.value if self.op in ("in", "not_in") else [self.value]

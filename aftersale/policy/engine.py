@@ -242,18 +242,29 @@ def _return_refund(compiled, line, case, at, fault, received) -> Entitlement:
     reasons: list[Reason] = []
     repeated = _repeated_fault(compiled, line, case, at, fault)
     if repeated is not None:
-        return Entitlement("return_refund", True, "repeated_fault", [repeated, Reason("seller_pays_freight")],
-                           freight_payer="seller")
+        return Entitlement(
+            "return_refund",
+            True,
+            "repeated_fault",
+            [repeated, Reason("seller_pays_freight")],
+            freight_payer="seller",
+        )
     if received is None:
         return Entitlement("return_refund", False, "not_received", [Reason("not_received")])
     if fault:
         window = window_from(received, pb.quality.return_days, compiled.tz)
         if window.open_at(at):
             return Entitlement(
-                "return_refund", True, "quality_return",
-                [Reason("quality_return_open", {"days": window.days, "window_end": window.end}),
-                 Reason("seller_pays_freight")],
-                dates=_window_dates(window, at), freight_payer="seller", deadline=window.end,
+                "return_refund",
+                True,
+                "quality_return",
+                [
+                    Reason("quality_return_open", {"days": window.days, "window_end": window.end}),
+                    Reason("seller_pays_freight"),
+                ],
+                dates=_window_dates(window, at),
+                freight_payer="seller",
+                deadline=window.end,
             )
         reasons.append(Reason("quality_return_closed", {"window_end": window.end}))
     no_reason = pb.returns.no_reason
@@ -261,22 +272,30 @@ def _return_refund(compiled, line, case, at, fault, received) -> Entitlement:
     dates = _window_dates(window, at)
     excluded = _statutory_exclusion(line, no_reason.honour_checkout_confirmation)
     if excluded:
-        return Entitlement("return_refund", False, "statutory_exclusion", [*reasons, Reason(excluded)], dates=dates)
+        return Entitlement(
+            "return_refund", False, "statutory_exclusion", [*reasons, Reason(excluded)], dates=dates
+        )
     if not window.open_at(at):
         reasons.append(Reason("no_reason_closed", {"window_end": window.end, "signed_at": window.basis}))
         return Entitlement("return_refund", False, "no_reason_return", reasons, dates=dates)
     day = window.day_of(at)
     opened = (
-        Reason("no_reason_open", {"signed_at": window.basis, "window_end": window.end, "day": day,
-                                  "days": window.days})
+        Reason(
+            "no_reason_open",
+            {"signed_at": window.basis, "window_end": window.end, "day": day, "days": window.days},
+        )
         if day
         else Reason("no_reason_sign_off_day", {"signed_at": window.basis, "window_end": window.end})
     )
     payer = no_reason.freight_payer
     return Entitlement(
-        "return_refund", True, "no_reason_return",
+        "return_refund",
+        True,
+        "no_reason_return",
         [*reasons, opened, Reason("buyer_pays_freight" if payer == "buyer" else "seller_pays_freight")],
-        dates=dates, freight_payer=payer, deadline=window.end,
+        dates=dates,
+        freight_payer=payer,
+        deadline=window.end,
     )
 
 
@@ -284,22 +303,37 @@ def _exchange(compiled, line, case, at, fault, received) -> Entitlement:
     pb = compiled.playbook
     repeated = _repeated_fault(compiled, line, case, at, fault)
     if repeated is not None:
-        return Entitlement("exchange", True, "repeated_fault", [repeated, Reason("seller_pays_freight")],
-                           freight_payer="seller")
+        return Entitlement(
+            "exchange",
+            True,
+            "repeated_fault",
+            [repeated, Reason("seller_pays_freight")],
+            freight_payer="seller",
+        )
     if received is None:
         return Entitlement("exchange", False, "not_received", [Reason("not_received")])
     if fault:
         window = window_from(received, pb.quality.exchange_days, compiled.tz)
         if window.open_at(at):
             return Entitlement(
-                "exchange", True, "quality_exchange",
-                [Reason("quality_exchange_open", {"days": window.days, "window_end": window.end}),
-                 Reason("seller_pays_freight")],
-                dates=_window_dates(window, at), freight_payer="seller", deadline=window.end,
+                "exchange",
+                True,
+                "quality_exchange",
+                [
+                    Reason("quality_exchange_open", {"days": window.days, "window_end": window.end}),
+                    Reason("seller_pays_freight"),
+                ],
+                dates=_window_dates(window, at),
+                freight_payer="seller",
+                deadline=window.end,
             )
-        return Entitlement("exchange", False, "quality_exchange",
-                           [Reason("quality_exchange_closed", {"window_end": window.end})],
-                           dates=_window_dates(window, at))
+        return Entitlement(
+            "exchange",
+            False,
+            "quality_exchange",
+            [Reason("quality_exchange_closed", {"window_end": window.end})],
+            dates=_window_dates(window, at),
+        )
     days = pb.returns.any_reason_exchange_days
     excluded = _statutory_exclusion(line, pb.returns.no_reason.honour_checkout_confirmation)
     if days and not excluded:
@@ -307,10 +341,16 @@ def _exchange(compiled, line, case, at, fault, received) -> Entitlement:
         if window.open_at(at):
             payer = pb.returns.no_reason.freight_payer
             return Entitlement(
-                "exchange", True, "any_reason_exchange",
-                [Reason("any_reason_exchange_open", {"days": days, "window_end": window.end}),
-                 Reason("buyer_pays_freight" if payer == "buyer" else "seller_pays_freight")],
-                dates=_window_dates(window, at), freight_payer=payer, deadline=window.end,
+                "exchange",
+                True,
+                "any_reason_exchange",
+                [
+                    Reason("any_reason_exchange_open", {"days": days, "window_end": window.end}),
+                    Reason("buyer_pays_freight" if payer == "buyer" else "seller_pays_freight"),
+                ],
+                dates=_window_dates(window, at),
+                freight_payer=payer,
+                deadline=window.end,
             )
     return Entitlement("exchange", False, "quality_exchange", [Reason("exchange_needs_fault")])
 
@@ -335,23 +375,42 @@ def _repair(compiled, line, case, at, fault) -> Entitlement:
     if end is None:
         return Entitlement("repair", False, "warranty_repair", [Reason("repair_no_warranty")])
     if at >= end:
-        return Entitlement("repair", False, "warranty_repair", [Reason("repair_out_of_warranty", {"warranty_end": end})],
-                           dates={"warranty_end": end})
+        return Entitlement(
+            "repair",
+            False,
+            "warranty_repair",
+            [Reason("repair_out_of_warranty", {"warranty_end": end})],
+            dates={"warranty_end": end},
+        )
     limit = compiled.playbook.quality.repair_limit_days
     return Entitlement(
-        "repair", True, "warranty_repair",
+        "repair",
+        True,
+        "warranty_repair",
         [Reason("repair_in_warranty", {"warranty_end": end, "days": limit}), Reason("seller_pays_freight")],
-        dates={"warranty_end": end}, freight_payer="seller", deadline=end,
+        dates={"warranty_end": end},
+        freight_payer="seller",
+        deadline=end,
     )
 
 
 def _refund_only(compiled, line, case) -> Entitlement:
     if line.shipped_at is None and line.channel != "offline":
-        return Entitlement("refund_only", True, "refund_only_unshipped", [Reason("refund_only_unshipped")],
-                           amount=line.line_amount)
+        return Entitlement(
+            "refund_only",
+            True,
+            "refund_only_unshipped",
+            [Reason("refund_only_unshipped")],
+            amount=line.line_amount,
+        )
     if case.category in compiled.missing_item_categories:
-        return Entitlement("refund_only", True, "refund_only_missing_item", [Reason("refund_only_missing_item")],
-                           amount=line.line_amount)
+        return Entitlement(
+            "refund_only",
+            True,
+            "refund_only_missing_item",
+            [Reason("refund_only_missing_item")],
+            amount=line.line_amount,
+        )
     return Entitlement("refund_only", False, "refund_only", [Reason("refund_only_not_applicable")])
 
 

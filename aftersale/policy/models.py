@@ -25,7 +25,9 @@ class PlaybookVersion(models.Model):
         verbose_name_plural = _("售后政策版本")
         ordering = ["-number"]
         constraints = [
-            models.UniqueConstraint(fields=["is_active"], condition=Q(is_active=True), name="one_active_playbook"),
+            models.UniqueConstraint(
+                fields=["is_active"], condition=Q(is_active=True), name="one_active_playbook"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -69,7 +69,12 @@ class Returns(Section):
 
 class Quality(Section):
     fault_categories: list[str] = Field(
-        default_factory=lambda: ["quality_fault", "not_as_described", "transit_damage", "missing_or_wrong_item"]
+        default_factory=lambda: [
+            "quality_fault",
+            "not_as_described",
+            "transit_damage",
+            "missing_or_wrong_item",
+        ]
     )
     return_days: Days = STATUTORY_QUALITY_RETURN_DAYS
     exchange_days: Days = STATUTORY_QUALITY_EXCHANGE_DAYS
@@ -185,7 +190,9 @@ class ServiceLevels(Section):
 
 
 class Escalation(Section):
-    chain: list[str] = Field(default_factory=lambda: ["agent", "team_lead", "operations_manager"], min_length=1)
+    chain: list[str] = Field(
+        default_factory=lambda: ["agent", "team_lead", "operations_manager"], min_length=1
+    )
     exception_after_hours: Hours = 48
     red_ticket_copy_every_hours: Hours = 2
     warn_before_due_minutes: Annotated[int, Field(ge=0, le=10_080)] = 30
@@ -245,5 +252,7 @@ class Playbook(Section):
         categories = [s.category for s in self.compensation.scenarios]
         duplicates = sorted({c for c in categories if categories.count(c) > 1})
         if duplicates:
-            raise ValueError(_("compensation.scenarios：同一分类有多个补偿方案：%(c)s") % {"c": ", ".join(duplicates)})
+            raise ValueError(
+                _("compensation.scenarios：同一分类有多个补偿方案：%(c)s") % {"c": ", ".join(duplicates)}
+            )
         return self

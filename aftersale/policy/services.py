@@ -67,7 +67,10 @@ def playbook_publish(*, source: str, reason: str, actor, activate: bool = True) 
     with transaction.atomic():
         latest = PlaybookVersion.objects.select_for_update().aggregate(n=Max("number"))["n"] or 0
         version = PlaybookVersion.objects.create(
-            number=latest + 1, content=playbook_to_content(playbook), source=source, reason=reason,
+            number=latest + 1,
+            content=playbook_to_content(playbook),
+            source=source,
+            reason=reason,
             created_by=actor,
         )
         if activate:
@@ -133,7 +136,8 @@ def playbook_diff(old: PlaybookVersion, new: PlaybookVersion) -> dict[str, Any]:
         difflib.unified_diff(
             playbook_to_yaml(old.content).splitlines(keepends=True),
             playbook_to_yaml(new.content).splitlines(keepends=True),
-            fromfile=f"v{old.number}", tofile=f"v{new.number}",
+            fromfile=f"v{old.number}",
+            tofile=f"v{new.number}",
         )
     )
     return {"from": old.number, "to": new.number, "changes": changes, "text": text}

@@ -14,12 +14,19 @@ class HolidayOverrideAdmin(admin.ModelAdmin):
         from django.utils import timezone
 
         next_year = timezone.localdate().year + 1
-        missing = sorted({*unknown_years_seen(), *(
-            y for y in (next_year - 1, next_year) if not year_is_known(y, holiday_overrides()))})
+        missing = sorted(
+            {
+                *unknown_years_seen(),
+                *(y for y in (next_year - 1, next_year) if not year_is_known(y, holiday_overrides())),
+            }
+        )
         if missing:
             self.message_user(
                 request,
-                _("节假日日历缺少以下年份的数据，目前按周一至周五计算工作日：%(years)s。请升级 chinesecalendar 或在此录入国务院通知。")
+                _(
+                    "节假日日历缺少以下年份的数据，目前按周一至周五计算工作日：%(years)s。"
+                    "请升级 chinesecalendar 或在此录入国务院通知。"
+                )
                 % {"years": ", ".join(map(str, missing))},
                 messages.WARNING,
             )

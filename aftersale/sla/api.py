@@ -67,7 +67,9 @@ class AlertQuery(Schema):
     limit: int = Field(default=50, ge=1, le=200)
 
 
-@router.get("/cases/{number}/clocks", response=list[ClockOut], summary="Service-level clocks and their due times")
+@router.get(
+    "/cases/{number}/clocks", response=list[ClockOut], summary="Service-level clocks and their due times"
+)
 def case_clocks(request, number: CaseNumber):
     case = case_get(user=request.auth, number=number)
     now = timezone.now()
@@ -76,18 +78,29 @@ def case_clocks(request, number: CaseNumber):
         clocks = clocks.exclude(kind=ClockKind.UNRESOLVED)
     return [
         ClockOut(
-            kind=c.kind, label=str(ClockKind(c.kind).label), state=c.state, started_at=c.started_at,
-            due_at=c.due_at, breached=c.breached, met_at=c.met_at, escalation_level=c.escalation_level,
+            kind=c.kind,
+            label=str(ClockKind(c.kind).label),
+            state=c.state,
+            started_at=c.started_at,
+            due_at=c.due_at,
+            breached=c.breached,
+            met_at=c.met_at,
+            escalation_level=c.escalation_level,
             remaining_seconds=(
-                c.remaining_seconds if c.state == "paused"
-                else int((c.due_at - now).total_seconds()) if c.due_at and c.state == "running" else None
+                c.remaining_seconds
+                if c.state == "paused"
+                else int((c.due_at - now).total_seconds())
+                if c.due_at and c.state == "running"
+                else None
             ),
         )
         for c in clocks
     ]
 
 
-@router.get("/cases/{number}/risk", response=RiskOut, summary="Exception, red-ticket and sensitive-word state")
+@router.get(
+    "/cases/{number}/risk", response=RiskOut, summary="Exception, red-ticket and sensitive-word state"
+)
 def case_risk(request, number: CaseNumber):
     require_role(request.auth, STAFF_ROLES, action=_("查看工单风险"))
     case = case_get(user=request.auth, number=number)
@@ -95,15 +108,20 @@ def case_risk(request, number: CaseNumber):
     words = playbook_active().playbook.lexicon.words
     matches = lexicon_for(tuple(words)).scan(case.description)
     return RiskOut(
-        is_exception=risk.is_exception, exception_reasons=risk.exception_reasons, is_red_ticket=risk.is_red_ticket,
-        is_sensitive=risk.is_sensitive, sensitive_words=risk.sensitive_words,
+        is_exception=risk.is_exception,
+        exception_reasons=risk.exception_reasons,
+        is_red_ticket=risk.is_red_ticket,
+        is_sensitive=risk.is_sensitive,
+        sensitive_words=risk.sensitive_words,
         description_highlighted=highlight(case.description, matches),
         auto_rejection_frozen=risk.auto_rejection_frozen,
         escalation_level=case.clocks.aggregate(level=Max("escalation_level"))["level"] or 0,
     )
 
 
-@router.post("/cases/{number}/red-ticket", response=RiskOut, summary="Put a case under supervision (红头工单)")
+@router.post(
+    "/cases/{number}/red-ticket", response=RiskOut, summary="Put a case under supervision (红头工单)"
+)
 def red_ticket(request, number: CaseNumber, payload: RedTicketIn):
     case = case_get(user=request.auth, number=number)
     case_set_red_ticket(case=case, actor=request.auth, playbook=playbook_active(), on=payload.on)
@@ -116,8 +134,14 @@ def my_alerts(request, query: Query[AlertQuery]):
     if query.unread:
         alerts = alerts.filter(read_at__isnull=True)
     return [
-        AlertOut(id=a.id, case=a.case.number, kind=a.kind, message=a.message, created_at=a.created_at,
-                 read=a.read_at is not None)
+        AlertOut(
+            id=a.id,
+            case=a.case.number,
+            kind=a.kind,
+            message=a.message,
+            created_at=a.created_at,
+            read=a.read_at is not None,
+        )
         for a in alerts[: query.limit]
     ]
 
@@ -130,5 +154,11 @@ def read_alert(request, alert_id: Annotated[int, Field(ge=1, le=2**62)]):
     if alert.read_at is None:
         alert.read_at = timezone.now()
         alert.save(update_fields=["read_at"])
-    return AlertOut(id=alert.id, case=alert.case.number, kind=alert.kind, message=alert.message,
-                    created_at=alert.created_at, read=True)
+    return AlertOut(
+        id=alert.id,
+        case=alert.case.number,
+        kind=alert.kind,
+        message=alert.message,
+        created_at=alert.created_at,
+        read=True,
+    )

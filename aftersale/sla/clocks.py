@@ -42,7 +42,11 @@ def escalation_due(clock: Clock, playbook: CompiledPlaybook, *, red_ticket: bool
 
 
 def clocks_start(
-    *, case: Case, specs: Iterable[ClockSpec], playbook: CompiledPlaybook, now: datetime | None = None,
+    *,
+    case: Case,
+    specs: Iterable[ClockSpec],
+    playbook: CompiledPlaybook,
+    now: datetime | None = None,
     fresh: bool = False,
 ) -> list[Clock]:
     """Start the clocks a case does not have yet (`fresh`: it is new and has none)."""
@@ -53,18 +57,29 @@ def clocks_start(
     for spec in specs:
         if (spec.kind, spec.ref) in existing:
             continue
-        clock = Clock(case=case, kind=spec.kind, ref=spec.ref, unit=spec.unit, target=spec.target, started_at=now,
-                      due_at=timing.due(now, spec.target, spec.unit))
+        clock = Clock(
+            case=case,
+            kind=spec.kind,
+            ref=spec.ref,
+            unit=spec.unit,
+            target=spec.target,
+            started_at=now,
+            due_at=timing.due(now, spec.target, spec.unit),
+        )
         clock.next_action_at = next_action_at(clock, playbook)
         clocks.append(clock)
     Clock.objects.bulk_create(clocks)
     return clocks
 
 
-def clocks_meet(*, case: Case, kinds: Iterable[str], ref: str | None = None, now: datetime | None = None) -> int:
+def clocks_meet(
+    *, case: Case, kinds: Iterable[str], ref: str | None = None, now: datetime | None = None
+) -> int:
     """Mark running or paused clocks of these kinds (and `ref`, if given) as met, late or not."""
     now = now or timezone.now()
-    clocks = Clock.objects.filter(case=case, kind__in=list(kinds), state__in=[ClockState.RUNNING, ClockState.PAUSED])
+    clocks = Clock.objects.filter(
+        case=case, kind__in=list(kinds), state__in=[ClockState.RUNNING, ClockState.PAUSED]
+    )
     if ref is not None:
         clocks = clocks.filter(ref=ref)
     return clocks.update(state=ClockState.MET, met_at=now, next_action_at=None)
@@ -116,7 +131,9 @@ def clocks_recalculate(*, case: Case, specs: Iterable[ClockSpec], playbook: Comp
     by_kind = {spec.kind: spec for spec in specs}
     timing: Timing = timing_for(case.team_id, playbook.tz)
     with transaction.atomic():
-        for clock in case.clocks.select_for_update().filter(state=ClockState.RUNNING, breached_at__isnull=True):
+        for clock in case.clocks.select_for_update().filter(
+            state=ClockState.RUNNING, breached_at__isnull=True
+        ):
             spec = by_kind.get(clock.kind)
             if spec is None or (spec.target, spec.unit) == (clock.target, clock.unit):
                 continue
@@ -127,7 +144,9 @@ def clocks_recalculate(*, case: Case, specs: Iterable[ClockSpec], playbook: Comp
             clock.save(update_fields=["target", "unit", "due_at", "warned_at", "next_action_at"])
 
 
-def clocks_restart(*, case: Case, specs: Iterable[ClockSpec], playbook: CompiledPlaybook, now: datetime | None = None) -> None:
+def clocks_restart(
+    *, case: Case, specs: Iterable[ClockSpec], playbook: CompiledPlaybook, now: datetime | None = None
+) -> None:
     """A reopened case: its resolution clocks run again from now."""
     now = now or timezone.now()
     timing = timing_for(case.team_id, playbook.tz)
@@ -135,7 +154,12 @@ def clocks_restart(*, case: Case, specs: Iterable[ClockSpec], playbook: Compiled
         clock, _created = Clock.objects.get_or_create(
             case=case, kind=spec.kind, defaults={"unit": spec.unit, "target": spec.target, "started_at": now}
         )
-        clock.unit, clock.target, clock.started_at, clock.state = spec.unit, spec.target, now, ClockState.RUNNING
+        clock.unit, clock.target, clock.started_at, clock.state = (
+            spec.unit,
+            spec.target,
+            now,
+            ClockState.RUNNING,
+        )
         clock.due_at = timing.due(now, spec.target, spec.unit)
         clock.warned_at = clock.breached_at = clock.met_at = clock.paused_at = None
         clock.remaining_seconds, clock.escalation_level = None, 0

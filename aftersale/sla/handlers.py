@@ -8,7 +8,15 @@ from aftersale.common import events
 from aftersale.common.roles import Role
 from aftersale.policy.services import playbook_active
 
-from .clocks import clocks_meet, clocks_pause, clocks_recalculate, clocks_restart, clocks_resume, clocks_start, clocks_stop
+from .clocks import (
+    clocks_meet,
+    clocks_pause,
+    clocks_recalculate,
+    clocks_restart,
+    clocks_resume,
+    clocks_start,
+    clocks_stop,
+)
 from .models import CaseRisk
 from .risk import case_scan_text
 from .routing import case_assign_automatically, case_route
@@ -21,8 +29,14 @@ def on_case_created(event: CaseEvent) -> None:
     CaseRisk.objects.create(case=case)
     case_route(case=case, playbook=playbook)
     case_assign_automatically(case=case, playbook=playbook)
-    clocks_start(case=case, playbook=playbook, fresh=True, specs=intake_clocks(
-        playbook.playbook, case_type=case.case_type, category=case.category.code, priority=case.priority))
+    clocks_start(
+        case=case,
+        playbook=playbook,
+        fresh=True,
+        specs=intake_clocks(
+            playbook.playbook, case_type=case.case_type, category=case.category.code, priority=case.priority
+        ),
+    )
     case_scan_text(case=case, text=case.description, source="description", playbook=playbook)
 
 
@@ -30,7 +44,9 @@ def on_message_added(event: CaseEvent) -> None:
     message = Message.objects.get(pk=event.payload["message_id"])
     case = event.case
     if message.author_role == Role.CUSTOMER or (message.author_id is None and not message.is_internal):
-        case_scan_text(case=case, text=message.body, source=f"message:{message.pk}", playbook=playbook_active())
+        case_scan_text(
+            case=case, text=message.body, source=f"message:{message.pk}", playbook=playbook_active()
+        )
     elif not message.is_internal:
         clocks_meet(case=case, kinds=REPLY_CLOCKS)
 
@@ -50,8 +66,9 @@ def on_case_transitioned(event: CaseEvent) -> None:
         clocks_stop(case=case)
     elif action == Action.REOPEN:
         playbook = playbook_active()
-        specs = intake_clocks(playbook.playbook, case_type=case.case_type, category=case.category.code,
-                              priority=case.priority)
+        specs = intake_clocks(
+            playbook.playbook, case_type=case.case_type, category=case.category.code, priority=case.priority
+        )
         clocks_restart(case=case, playbook=playbook, specs=[s for s in specs if s.kind in RESOLUTION_CLOCKS])
 
 
@@ -60,8 +77,16 @@ def on_case_updated(event: CaseEvent) -> None:
     if "priority" in changes or "category" in changes:
         case = event.case
         playbook = playbook_active()
-        clocks_recalculate(case=case, playbook=playbook, specs=intake_clocks(
-            playbook.playbook, case_type=case.case_type, category=case.category.code, priority=case.priority))
+        clocks_recalculate(
+            case=case,
+            playbook=playbook,
+            specs=intake_clocks(
+                playbook.playbook,
+                case_type=case.case_type,
+                category=case.category.code,
+                priority=case.priority,
+            ),
+        )
 
 
 def register() -> None:

@@ -153,8 +153,12 @@ class TeamSchedule(models.Model):
 class AgentProfile(models.Model):
     """What automatic assignment needs to know about an agent."""
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="agent_profile")
-    product_categories = models.JSONField(_("擅长品类"), default=list, blank=True, help_text=_("空表示全部品类"))
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="agent_profile"
+    )
+    product_categories = models.JSONField(
+        _("擅长品类"), default=list, blank=True, help_text=_("空表示全部品类")
+    )
     languages = models.JSONField(_("语言"), default=list, blank=True)
     is_senior = models.BooleanField(_("资深客服（接待 VIP）"), default=False)
     auto_assign = models.BooleanField(_("参与自动分派"), default=True)

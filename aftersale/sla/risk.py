@@ -12,8 +12,8 @@ from aftersale.cases.lifecycle import OPEN_STATUSES
 from aftersale.cases.models import Case, CaseEvent, Priority
 from aftersale.cases.services import case_system_update, event_record, events_record_many
 from aftersale.common.errors import DomainError
-from aftersale.common.permissions import require_role
 from aftersale.common.models import User
+from aftersale.common.permissions import require_role
 from aftersale.common.roles import Role
 from aftersale.policy.engine import CompiledPlaybook
 from aftersale.policy.reasons import LIST_SEPARATOR
@@ -32,8 +32,14 @@ def risk_of(case: Case) -> CaseRisk:
     return risk
 
 
-def case_mark_exception(*, case: Case, reason: str, playbook: CompiledPlaybook, now: datetime | None = None,
-                        directory: Directory | None = None) -> bool:
+def case_mark_exception(
+    *,
+    case: Case,
+    reason: str,
+    playbook: CompiledPlaybook,
+    now: datetime | None = None,
+    directory: Directory | None = None,
+) -> bool:
     """Make the case an exception case (seed 001) with its own clocks; False if it already was one."""
     now = now or timezone.now()
     risk = risk_of(case)
@@ -48,8 +54,12 @@ def case_mark_exception(*, case: Case, reason: str, playbook: CompiledPlaybook, 
     event_record(case=case, kind="case.exception", actor=None, is_public=False, payload={"reason": reason})
     directory = directory or Directory()
     Alert.objects.bulk_create(
-        Alert(recipient_id=user_id, case=case, kind=AlertKind.EXCEPTION,
-              message=_("%(number)s 已转为异常工单：%(reason)s") % {"number": case.number, "reason": reason})
+        Alert(
+            recipient_id=user_id,
+            case=case,
+            kind=AlertKind.EXCEPTION,
+            message=_("%(number)s 已转为异常工单：%(reason)s") % {"number": case.number, "reason": reason},
+        )
         for user_id in directory.leads(case)
     )
     return True
@@ -69,7 +79,10 @@ def case_scan_text(*, case: Case, text: str, source: str, playbook: CompiledPlay
     risk.auto_rejection_frozen = risk.auto_rejection_frozen or lexicon.freeze_auto_rejection
     risk.save(update_fields=["is_sensitive", "sensitive_words", "auto_rejection_frozen"])
     event_record(
-        case=case, kind="case.sensitive", actor=None, is_public=False,
+        case=case,
+        kind="case.sensitive",
+        actor=None,
+        is_public=False,
         payload={"source": source, "words": words, "spans": [[m.start, m.end] for m in matches]},
     )
     directory = Directory()
@@ -83,8 +96,13 @@ def case_scan_text(*, case: Case, text: str, source: str, playbook: CompiledPlay
         changes["team_id"] = None
     case_system_update(case=case, reason="sensitive_words", **changes)
     Alert.objects.bulk_create(
-        Alert(recipient_id=user_id, case=case, kind=AlertKind.SENSITIVE,
-              message=_("%(number)s 命中敏感词：%(words)s") % {"number": case.number, "words": str(LIST_SEPARATOR).join(words)})
+        Alert(
+            recipient_id=user_id,
+            case=case,
+            kind=AlertKind.SENSITIVE,
+            message=_("%(number)s 命中敏感词：%(words)s")
+            % {"number": case.number, "words": str(LIST_SEPARATOR).join(words)},
+        )
         for user_id in {*directory.role(Role.TEAM_LEAD), *experts}
     )
     case_mark_exception(case=case, reason="brand_risk", playbook=playbook, directory=directory)
@@ -112,8 +130,16 @@ def case_set_red_ticket(*, case: Case, actor, playbook: CompiledPlaybook, on: bo
     for clock in case.clocks.filter(state=ClockState.RUNNING, breached_at__isnull=False):
         clock.next_action_at = next_action_at(clock, playbook, red_ticket=on)
         clock.save(update_fields=["next_action_at"])
-    events_record_many([CaseEvent(case=case, kind="case.red_ticket", actor=actor, actor_role=actor.role,
-                                  is_public=False, payload={"on": on})])
+    events_record_many(
+        [
+            CaseEvent(
+                case=case,
+                kind="case.red_ticket",
+                actor=actor,
+                actor_role=actor.role,
+                is_public=False,
+                payload={"on": on},
+            )
+        ]
+    )
     return risk
-
-

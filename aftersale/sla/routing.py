@@ -49,8 +49,13 @@ def case_route(*, case: Case, playbook: CompiledPlaybook) -> str:
             batches = sorted({line.order_line.batch_no for line in lines if line.order_line.batch_no})
             case_system_update(case=case, reason=f"routing:{rule.name}", department=rule.department)
             if batches:
-                event_record(case=case, kind="case.routed", actor=None, is_public=False,
-                             payload={"rule": rule.name, "department": rule.department, "batch_nos": batches})
+                event_record(
+                    case=case,
+                    kind="case.routed",
+                    actor=None,
+                    is_public=False,
+                    payload={"rule": rule.name, "department": rule.department, "batch_nos": batches},
+                )
             return rule.name
     return ""
 
@@ -98,7 +103,9 @@ def least_loaded(users: list[User]) -> User | None:
     return min(users, key=lambda u: (loads.get(u.id, 0), u.id))
 
 
-def case_assign_automatically(*, case: Case, playbook: CompiledPlaybook, now: datetime | None = None) -> User | None:
+def case_assign_automatically(
+    *, case: Case, playbook: CompiledPlaybook, now: datetime | None = None
+) -> User | None:
     if case.assignee_id:
         return None
     agent = least_loaded(candidates(case, now=now or timezone.now(), tz=playbook.tz))
@@ -115,7 +122,8 @@ def reassign_off_shift(*, playbook: CompiledPlaybook, now: datetime | None = Non
     off_shift = [agent.id for agent in agents if not on_shift(agent, now, playbook.tz)]
     cases = (
         Case.objects.filter(assignee_id__in=off_shift, status__in=OPEN_STATUSES, clocks__state="running")
-        .select_related("assignee", "customer", "team").distinct()
+        .select_related("assignee", "customer", "team")
+        .distinct()
     )
     for case in cases:
         # A colleague of the same team on shift, else anyone on shift (team shifts often end together).

@@ -31,8 +31,19 @@ from .risk import case_mark_exception
 
 BATCH = 1000
 _CLAIMED_FIELDS = (
-    "case_id", "kind", "ref", "started_at", "due_at", "warned_at", "breached_at", "escalation_level", "state",
-    "next_action_at", "case__number", "case__assignee_id", "case__team_id",
+    "case_id",
+    "kind",
+    "ref",
+    "started_at",
+    "due_at",
+    "warned_at",
+    "breached_at",
+    "escalation_level",
+    "state",
+    "next_action_at",
+    "case__number",
+    "case__assignee_id",
+    "case__team_id",
 )
 _WARNING = gettext_lazy("%(number)s 的「%(clock)s」将在 %(minutes)s 分钟后到期")
 _BREACH = gettext_lazy("%(number)s 的「%(clock)s」已超时，已升级至%(rung)s")
@@ -93,8 +104,9 @@ def _sweep_batch(now, batch, playbook: CompiledPlaybook, directory: Directory, r
             return False
         directory.load_owners(clocks)
         red = set(
-            CaseRisk.objects.filter(case_id__in={c.case_id for c in clocks}, is_red_ticket=True)
-            .values_list("case_id", flat=True)
+            CaseRisk.objects.filter(case_id__in={c.case_id for c in clocks}, is_red_ticket=True).values_list(
+                "case_id", flat=True
+            )
         )
         alerts: list[Alert] = []
         events: list[CaseEvent] = []
@@ -130,12 +142,18 @@ def _save_clocks(clocks: list[Clock]) -> None:
 
 def _event(clock: Clock, kind: str, payload: dict) -> CaseEvent:
     about = {"ref": clock.ref} if clock.ref else {}
-    return CaseEvent(case_id=clock.case_id, kind=kind, is_public=False,
-                     payload={"clock": clock.kind, **about, "due_at": clock.due_at.isoformat(), **payload})
+    return CaseEvent(
+        case_id=clock.case_id,
+        kind=kind,
+        is_public=False,
+        payload={"clock": clock.kind, **about, "due_at": clock.due_at.isoformat(), **payload},
+    )
 
 
 def _alert(user_ids, clock: Clock, kind: str, message: str, alerts: list[Alert]) -> None:
-    alerts.extend(Alert(recipient_id=uid, case_id=clock.case_id, kind=kind, message=message) for uid in user_ids)
+    alerts.extend(
+        Alert(recipient_id=uid, case_id=clock.case_id, kind=kind, message=message) for uid in user_ids
+    )
 
 
 def _label(clock: Clock, directory: Directory) -> str:
@@ -148,7 +166,10 @@ def _warn(clock, now, directory, alerts, events, report) -> None:
     clock.warned_at = now
     minutes = max(int((clock.due_at - now).total_seconds() // 60), 0)
     message = _t(_WARNING) % {
-        "number": clock.case.number, "clock": _label(clock, directory), "minutes": minutes}
+        "number": clock.case.number,
+        "clock": _label(clock, directory),
+        "minutes": minutes,
+    }
     rung = directory.rung_for(clock, "agent")
     _alert(directory.for_clock(clock, rung), clock, AlertKind.DUE_SOON, message, alerts)
     events.append(_event(clock, "sla.warned", {}))
@@ -161,7 +182,10 @@ def _breach(clock, now, playbook, directory, alerts, events, report) -> None:
     chain = playbook.playbook.escalation.chain
     rung = directory.rung_for(clock, chain[min(1, len(chain) - 1)])
     message = _t(_BREACH) % {
-        "number": clock.case.number, "clock": _label(clock, directory), "rung": _rung_label(rung)}
+        "number": clock.case.number,
+        "clock": _label(clock, directory),
+        "rung": _rung_label(rung),
+    }
     # The assignee was warned before the due time; the breach goes up the chain.
     _alert(directory.for_clock(clock, rung), clock, AlertKind.BREACHED, message, alerts)
     events.append(_event(clock, "case.escalated", {"breach": True, "level": 1, "to": rung}))
@@ -175,10 +199,16 @@ def _escalate(clock, playbook, directory, alerts, events, report, *, red_ticket:
     rung = directory.rung_for(clock, chain[min(clock.escalation_level, len(chain) - 1)])
     kind = AlertKind.RED_TICKET if red_ticket else AlertKind.ESCALATED
     message = _t(_STILL_LATE) % {
-        "number": clock.case.number, "clock": _label(clock, directory), "rung": _rung_label(rung)}
+        "number": clock.case.number,
+        "clock": _label(clock, directory),
+        "rung": _rung_label(rung),
+    }
     _alert(directory.for_clock(clock, rung), clock, kind, message, alerts)
-    events.append(_event(clock, "case.escalated", {"level": clock.escalation_level, "to": rung,
-                                                   "red_ticket": red_ticket}))
+    events.append(
+        _event(
+            clock, "case.escalated", {"level": clock.escalation_level, "to": rung, "red_ticket": red_ticket}
+        )
+    )
     report.escalated += 1
 
 
@@ -186,7 +216,9 @@ def _unresolved(clock, now, playbook, directory, report) -> None:
     clock.breached_at = now
     clock.state = ClockState.MET
     clock.next_action_at = None
-    if case_mark_exception(case=clock.case, reason="unresolved_48h", playbook=playbook, now=now, directory=directory):
+    if case_mark_exception(
+        case=clock.case, reason="unresolved_48h", playbook=playbook, now=now, directory=directory
+    ):
         report.exceptions += 1
 
 

@@ -29,21 +29,37 @@ class ClockSpec:
 def intake_clocks(playbook: Playbook, *, case_type: str, category: str, priority: str) -> list[ClockSpec]:
     levels = playbook.service_levels
     factor = levels.priority_factors.get(priority, 1.0)
-    specs = [ClockSpec(ClockKind.FIRST_RESPONSE, _scaled(levels.first_response_minutes, factor), ClockUnit.WORKING_MINUTES)]
+    specs = [
+        ClockSpec(
+            ClockKind.FIRST_RESPONSE,
+            _scaled(levels.first_response_minutes, factor),
+            ClockUnit.WORKING_MINUTES,
+        )
+    ]
     if case_type != "inquiry":
         specs.append(ClockSpec(ClockKind.REVIEW, levels.review_working_days, ClockUnit.WORKING_DAYS))
-    hours = levels.logistics_resolve_hours if category in LOGISTICS_CATEGORIES else levels.ordinary_close_hours
+    hours = (
+        levels.logistics_resolve_hours if category in LOGISTICS_CATEGORIES else levels.ordinary_close_hours
+    )
     specs.append(ClockSpec(ClockKind.RESOLUTION, _scaled(hours * 60, factor), ClockUnit.MINUTES))
     if category in QUALITY_CATEGORIES:
-        specs.append(ClockSpec(ClockKind.QUALITY_PLAN, _scaled(levels.quality_plan_hours * 60, factor), ClockUnit.MINUTES))
-    specs.append(ClockSpec(ClockKind.UNRESOLVED, playbook.escalation.exception_after_hours * 60, ClockUnit.MINUTES))
+        specs.append(
+            ClockSpec(
+                ClockKind.QUALITY_PLAN, _scaled(levels.quality_plan_hours * 60, factor), ClockUnit.MINUTES
+            )
+        )
+    specs.append(
+        ClockSpec(ClockKind.UNRESOLVED, playbook.escalation.exception_after_hours * 60, ClockUnit.MINUTES)
+    )
     return specs
 
 
 def exception_clocks(playbook: Playbook) -> list[ClockSpec]:
     levels = playbook.service_levels
     return [
-        ClockSpec(ClockKind.EXCEPTION_FIRST_REPLY, levels.exception_first_reply_hours * 60, ClockUnit.MINUTES),
+        ClockSpec(
+            ClockKind.EXCEPTION_FIRST_REPLY, levels.exception_first_reply_hours * 60, ClockUnit.MINUTES
+        ),
         ClockSpec(ClockKind.EXCEPTION_PLAN, levels.exception_plan_hours * 60, ClockUnit.MINUTES),
     ]
 

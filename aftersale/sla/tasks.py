@@ -13,8 +13,12 @@ from .sweeper import sweep
 @shared_task(name="aftersale.sla.sweep")
 def sweep_clocks() -> dict:
     report = sweep()
-    return {"warned": report.warned, "breached": report.breached, "escalated": report.escalated,
-            "exceptions": report.exceptions}
+    return {
+        "warned": report.warned,
+        "breached": report.breached,
+        "escalated": report.escalated,
+        "exceptions": report.exceptions,
+    }
 
 
 @shared_task(name="aftersale.sla.reassign_off_shift")

@@ -58,5 +58,9 @@ class Timing:
 
 def timing_for(team_id: int | None, tz: ZoneInfo) -> Timing:
     schedule = TeamSchedule.objects.filter(team_id=team_id).first() if team_id else None
-    hours = WorkingHours.from_json(schedule.shifts, schedule.follow_public_holidays) if schedule else WorkingHours.standard()
+    hours = (
+        WorkingHours.from_json(schedule.shifts, schedule.follow_public_holidays)
+        if schedule
+        else WorkingHours.standard()
+    )
     return Timing(hours, holiday_overrides(), tz)

@@ -136,7 +136,9 @@ BAD = [
 
 
 @pytest.mark.parametrize(
-    ("path", "value", "field", "message"), BAD, ids=[f"{b[0]}={'<deleted>' if b[1] is _DELETE else repr(b[1])}"[:40] for b in BAD]
+    ("path", "value", "field", "message"),
+    BAD,
+    ids=[f"{b[0]}={'<deleted>' if b[1] is _DELETE else repr(b[1])}"[:40] for b in BAD],
 )
 def test_a_bad_order_is_reported_by_index_and_field_and_the_others_go_in(
     api, people, path, value, field, message

@@ -12,16 +12,28 @@ from aftersale.policy.schema import Playbook
 
 SH = ZoneInfo("Asia/Shanghai")
 DEFAULT = compile_playbook(Playbook(name="test"))
-sign_offs = st.datetimes(min_value=datetime(2020, 1, 1), max_value=datetime(2030, 12, 31), timezones=st.just(SH))
+sign_offs = st.datetimes(
+    min_value=datetime(2020, 1, 1), max_value=datetime(2030, 12, 31), timezones=st.just(SH)
+)
 
 
 def goods(signed_at: datetime, **flags) -> LineFacts:
-    return LineFacts(category="clothing", unit_price=Decimal("100"), paid_at=signed_at - timedelta(days=2),
-                     shipped_at=signed_at - timedelta(days=1), signed_at=signed_at, **flags)
+    return LineFacts(
+        category="clothing",
+        unit_price=Decimal("100"),
+        paid_at=signed_at - timedelta(days=2),
+        shipped_at=signed_at - timedelta(days=1),
+        signed_at=signed_at,
+        **flags,
+    )
 
 
 def no_reason_ok(playbook, line, at) -> bool:
-    return evaluate(playbook, line, CaseFacts(category="no_reason_return"), at=at).entitlements["return_refund"].eligible
+    return (
+        evaluate(playbook, line, CaseFacts(category="no_reason_return"), at=at)
+        .entitlements["return_refund"]
+        .eligible
+    )
 
 
 @given(sign_offs)
@@ -64,13 +76,25 @@ flags = st.sampled_from(["is_custom_made", "is_perishable", "is_digital_unsealed
 
 @given(sign_offs, flags, st.integers(min_value=7, max_value=365), st.booleans(), st.integers(0, 6))
 def test_statutory_exclusions_hold_under_any_playbook(signed_at, flag, window_days, honour, day):
-    playbook = compile_playbook(Playbook.model_validate({
-        "name": "generous",
-        "returns": {"no_reason": {"window_days": window_days, "honour_checkout_confirmation": honour,
-                                  "freight_payer": "seller"}, "any_reason_exchange_days": 30},
-    }))
+    playbook = compile_playbook(
+        Playbook.model_validate(
+            {
+                "name": "generous",
+                "returns": {
+                    "no_reason": {
+                        "window_days": window_days,
+                        "honour_checkout_confirmation": honour,
+                        "freight_payer": "seller",
+                    },
+                    "any_reason_exchange_days": 30,
+                },
+            }
+        )
+    )
     line = goods(signed_at, **{flag: True})
-    result = evaluate(playbook, line, CaseFacts(category="no_reason_return"), at=signed_at + timedelta(days=day))
+    result = evaluate(
+        playbook, line, CaseFacts(category="no_reason_return"), at=signed_at + timedelta(days=day)
+    )
     assert not result.entitlements["return_refund"].eligible
     assert result.entitlements["return_refund"].rule == "statutory_exclusion"
     assert not result.entitlements["exchange"].eligible
@@ -80,7 +104,11 @@ def test_statutory_exclusions_hold_under_any_playbook(signed_at, flag, window_da
 def test_repeated_fault_counts_finished_repairs_of_the_serial(repairs, day):
     signed_at = datetime(2026, 1, 10, 10, tzinfo=SH)
     line = goods(signed_at, warranty_months=12)
-    result = evaluate(DEFAULT, line, CaseFacts(category="quality_fault", completed_repairs=repairs),
-                      at=signed_at + timedelta(days=day))
+    result = evaluate(
+        DEFAULT,
+        line,
+        CaseFacts(category="quality_fault", completed_repairs=repairs),
+        at=signed_at + timedelta(days=day),
+    )
     assert result.entitlements["exchange"].eligible == (repairs >= 2)
     assert result.entitlements["return_refund"].eligible == (repairs >= 2)

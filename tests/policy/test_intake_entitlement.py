@@ -10,8 +10,12 @@ pytestmark = pytest.mark.django_db
 
 def request(order, **overrides):
     body = {
-        "order_no": order.order_no, "case_type": "after_sales", "category": "no_reason_return",
-        "resolution": "return_refund", "description": "不想要了", "lines": [{"line_no": 1, "quantity": 1}],
+        "order_no": order.order_no,
+        "case_type": "after_sales",
+        "category": "no_reason_return",
+        "resolution": "return_refund",
+        "description": "不想要了",
+        "lines": [{"line_no": 1, "quantity": 1}],
     }
     body.update(overrides)
     return body

@@ -11,7 +11,9 @@ def test_invalid_upload_returns_every_error_with_its_path(api, people):
     data = yaml.safe_load(DEFAULT_PLAYBOOK.read_text(encoding="utf-8"))
     data["returns"]["no_reason"]["window_days"] = 3
     data["service_levels"]["refund_after_receipt_hours"] = 200
-    response = api(people.director).post("/playbook/versions", {"source": yaml.safe_dump(data), "reason": "测试"})
+    response = api(people.director).post(
+        "/playbook/versions", {"source": yaml.safe_dump(data), "reason": "测试"}
+    )
     assert response.status_code == 400
     fields = [e["field"] for e in response.json()["errors"]]
     assert fields == ["returns.no_reason.window_days", "service_levels.refund_after_receipt_hours"]
@@ -22,7 +24,9 @@ def test_publish_export_and_diff(api, people):
     data = yaml.safe_load(DEFAULT_PLAYBOOK.read_text(encoding="utf-8"))
     data["returns"]["any_reason_exchange_days"] = 30
     client = api(people.director)
-    created = client.post("/playbook/versions", {"source": yaml.safe_dump(data, allow_unicode=True), "reason": "30天换货"})
+    created = client.post(
+        "/playbook/versions", {"source": yaml.safe_dump(data, allow_unicode=True), "reason": "30天换货"}
+    )
     assert created.status_code == 201 and created.json()["number"] == 2
     exported = client.get("/playbook/versions/2/yaml")
     assert exported.status_code == 200 and "any_reason_exchange_days: 30" in exported.content.decode()
@@ -51,7 +55,9 @@ def test_case_eligibility_explains_each_resolution(api, people, case):
 
 
 def test_evidence_on_the_case_counts(api, people, case):
-    Evidence.objects.create(case=case, kind="item_photo", file="x.png", content_type="image/png", size=1, sha256="0")
+    Evidence.objects.create(
+        case=case, kind="item_photo", file="x.png", content_type="image/png", size=1, sha256="0"
+    )
     line = api(people.agent).get(f"/cases/{case.number}/eligibility").json()["lines"][0]
     assert line["missing_evidence"] == ["video"]
 

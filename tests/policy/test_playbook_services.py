@@ -5,8 +5,8 @@ from aftersale.common.errors import DomainError, PermissionDenied
 from aftersale.policy.models import PlaybookVersion
 from aftersale.policy.services import (
     DEFAULT_PLAYBOOK,
-    playbook_active,
     playbook_activate,
+    playbook_active,
     playbook_diff,
     playbook_publish,
     playbook_version,
@@ -35,7 +35,9 @@ def test_the_default_playbook_is_version_one_and_active():
 
 def test_invalid_playbook_is_refused_whole_with_every_path(people):
     source = default_with(
-        returns__no_reason__window_days=5, quality__exchange_days=10, quality__repairs_before_replacement=3,
+        returns__no_reason__window_days=5,
+        quality__exchange_days=10,
+        quality__repairs_before_replacement=3,
         refund_only__unknown_rule=True,
     )
     with pytest.raises(DomainError) as refused:
@@ -51,16 +53,22 @@ def test_invalid_playbook_is_refused_whole_with_every_path(people):
 
 def test_no_reason_returns_cannot_be_switched_off(people):
     with pytest.raises(DomainError) as refused:
-        playbook_publish(source=default_with(returns__no_reason__enabled=False), reason="x", actor=people.director)
+        playbook_publish(
+            source=default_with(returns__no_reason__enabled=False), reason="x", actor=people.director
+        )
     assert refused.value.errors[0].field == "returns.no_reason.enabled"
 
 
 def test_conditions_are_typed_and_whitelisted(people):
-    source = default_with(speedy_refund__conditions={"all": [{"field": "customer.password", "op": "eq", "value": 1}]})
+    source = default_with(
+        speedy_refund__conditions={"all": [{"field": "customer.password", "op": "eq", "value": 1}]}
+    )
     with pytest.raises(DomainError) as refused:
         playbook_publish(source=source, reason="x", actor=people.director)
     assert refused.value.errors[0].field.startswith("speedy_refund.conditions.all.0")
-    source = default_with(speedy_refund__conditions={"all": [{"field": "line.amount", "op": "lte", "value": "abc"}]})
+    source = default_with(
+        speedy_refund__conditions={"all": [{"field": "line.amount", "op": "lte", "value": "abc"}]}
+    )
     with pytest.raises(DomainError):
         playbook_publish(source=source, reason="x", actor=people.director)
 
@@ -74,7 +82,8 @@ def test_broken_yaml_names_the_line(people):
 def test_publishing_makes_a_new_active_version_and_the_diff_reads(people):
     version = playbook_publish(
         source=default_with(returns__no_reason__window_days=14, quality__exchange_days=30),
-        reason="双十一延长退换期", actor=people.director,
+        reason="双十一延长退换期",
+        actor=people.director,
     )
     assert version.number == 2 and version.is_active
     assert not PlaybookVersion.objects.get(number=1).is_active

@@ -28,9 +28,23 @@ def database_url() -> str:
 def worker():
     env = {**os.environ, "DATABASE_URL": database_url(), "CELERY_BROKER_URL": BROKER}
     process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "aftersale", "worker", "--pool=solo", "--loglevel=WARNING",
-         "--without-heartbeat", "--without-gossip", "--without-mingle"],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "aftersale",
+            "worker",
+            "--pool=solo",
+            "--loglevel=WARNING",
+            "--without-heartbeat",
+            "--without-gossip",
+            "--without-mingle",
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     yield process
     process.terminate()

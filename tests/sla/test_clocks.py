@@ -33,8 +33,14 @@ def test_intake_starts_the_default_clocks(order, people):
 
 @time_machine.travel(MONDAY_10, tick=False)
 def test_an_inquiry_has_no_review_clock_and_logistics_closes_in_24h(order, people):
-    case = make_case(order, people.agent, case_type="inquiry", category_code="logistics_query",
-                     resolution="information", lines=[])
+    case = make_case(
+        order,
+        people.agent,
+        case_type="inquiry",
+        category_code="logistics_query",
+        resolution="information",
+        lines=[],
+    )
     assert set(clocks(case)) == {"first_response", "resolution", "unresolved"}
 
 
@@ -54,8 +60,13 @@ def test_waiting_for_the_customer_pauses_and_resumes_with_the_time_left(order, p
         case = make_case(order, people.agent)
         case_transition(case=case, actor=people.agent, action="start_review", version=case.version)
     with time_machine.travel(MONDAY_10 + timedelta(hours=2), tick=False):
-        case_transition(case=case, actor=people.agent, action="request_info", version=case.version,
-                        reason="请补充外箱照片")
+        case_transition(
+            case=case,
+            actor=people.agent,
+            action="request_info",
+            version=case.version,
+            reason="请补充外箱照片",
+        )
         paused = clocks(case)["resolution"]
         assert paused.state == ClockState.PAUSED and paused.remaining_seconds == 22 * 3600
     with time_machine.travel(MONDAY_10 + timedelta(hours=30), tick=False):
@@ -76,7 +87,9 @@ def test_resolution_meets_the_clocks_and_cancel_stops_them(order, people):
     with time_machine.travel(MONDAY_10, tick=False):
         case = make_case(order, people.agent)
         case_transition(case=case, actor=people.agent, action="start_review", version=case.version)
-        case_transition(case=case, actor=people.agent, action="resolve", version=case.version, reason="已补发")
+        case_transition(
+            case=case, actor=people.agent, action="resolve", version=case.version, reason="已补发"
+        )
         assert {c.state for c in clocks(case).values()} == {ClockState.MET}
         other = make_case(order, people.agent, lines=[], resolution="compensation")
         case_transition(case=other, actor=people.agent, action="cancel", version=other.version, reason="重复")

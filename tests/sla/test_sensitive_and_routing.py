@@ -3,7 +3,6 @@ import pytest
 from aftersale.cases.services import message_add
 from aftersale.sla.models import Alert, CaseRisk
 from tests.conftest import make_case
-from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -26,14 +25,20 @@ def test_customer_message_with_an_evasion_is_caught(order, people):
 
 
 def test_ordinary_words_raise_no_alarm(order, people):
-    case = make_case(order, people.agent, description="包装有点曝晒的痕迹，想问下怎么开发票，另外运费险怎么投保")
+    case = make_case(
+        order, people.agent, description="包装有点曝晒的痕迹，想问下怎么开发票，另外运费险怎么投保"
+    )
     assert not CaseRisk.objects.get(case=case).is_sensitive
 
 
 @pytest.mark.parametrize(
     ("category", "department"),
-    [("quality_fault", "qc"), ("missing_or_wrong_item", "warehouse"), ("not_as_described", "merchant"),
-     ("transit_damage", "")],
+    [
+        ("quality_fault", "qc"),
+        ("missing_or_wrong_item", "warehouse"),
+        ("not_as_described", "merchant"),
+        ("transit_damage", ""),
+    ],
 )
 def test_routing_rules_send_cases_to_departments(order, people, category, department):
     case = make_case(order, people.agent, category_code=category)
@@ -42,8 +47,14 @@ def test_routing_rules_send_cases_to_departments(order, people, category, depart
 
 
 def test_product_usage_goes_to_ops(order, people):
-    case = make_case(order, people.agent, case_type="inquiry", category_code="product_usage",
-                     resolution="information", lines=[])
+    case = make_case(
+        order,
+        people.agent,
+        case_type="inquiry",
+        category_code="product_usage",
+        resolution="information",
+        lines=[],
+    )
     case.refresh_from_db()
     assert case.department == "ops"
 

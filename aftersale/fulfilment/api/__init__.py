@@ -11,6 +11,11 @@ from .returns import router as returns_router
 from .workorders import router as workorders_router
 
 routers = [
-    ledger_router, compensation_router, workorders_router, refunds_router, returns_router, exchanges_router,
+    ledger_router,
+    compensation_router,
+    workorders_router,
+    refunds_router,
+    returns_router,
+    exchanges_router,
     repairs_router,
 ]

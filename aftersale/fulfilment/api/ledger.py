@@ -38,6 +38,7 @@ def cost_of_case(request, number: CaseNumber):
     totals = case_cost(case)
     entries = CostEntry.objects.filter(case=case).order_by("id")
     return CaseCostOut(
-        total=totals.pop("total"), by_kind=totals,
+        total=totals.pop("total"),
+        by_kind=totals,
         entries=[CostEntryOut(kind=e.kind, amount=e.amount, source=e.source, note=e.note) for e in entries],
     )

@@ -29,5 +29,7 @@ class CostEntry(models.Model):
         verbose_name = _("售后成本")
         verbose_name_plural = _("售后成本")
         constraints = [models.UniqueConstraint(fields=["source", "kind"], name="one_cost_entry_per_source")]
-        indexes = [models.Index(fields=["case", "kind"], name="cost_case_kind"),
-                   models.Index(fields=["created_at"], name="cost_created_at")]
+        indexes = [
+            models.Index(fields=["case", "kind"], name="cost_case_kind"),
+            models.Index(fields=["created_at"], name="cost_created_at"),
+        ]

@@ -21,7 +21,9 @@ class RepairOrder(models.Model):
     order_line = models.ForeignKey(OrderLine, on_delete=models.PROTECT, related_name="+")
     serial_no = models.CharField(_("序列号"), max_length=64, db_index=True)
     centre = models.CharField(_("维修中心"), max_length=80)
-    status = models.CharField(_("状态"), max_length=16, choices=RepairStatus.choices, default=RepairStatus.AWAITING_ITEM)
+    status = models.CharField(
+        _("状态"), max_length=16, choices=RepairStatus.choices, default=RepairStatus.AWAITING_ITEM
+    )
     diagnosis = models.TextField(_("检测结论"), blank=True, default="")
     received_at = models.DateTimeField(_("收件时间"), null=True, blank=True)
     parts_wait_started_at = models.DateTimeField(null=True, blank=True)
@@ -49,8 +51,12 @@ class SparePart(models.Model):
     class Meta:
         verbose_name = _("配件")
         verbose_name_plural = _("配件")
-        constraints = [models.CheckConstraint(condition=Q(reserved__lte=models.F("on_hand")) & Q(reserved__gte=0),
-                                              name="part_reserved_within_on_hand")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(reserved__lte=models.F("on_hand")) & Q(reserved__gte=0),
+                name="part_reserved_within_on_hand",
+            )
+        ]
 
 
 class PartReservation(models.Model):

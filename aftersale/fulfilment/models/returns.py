@@ -21,7 +21,9 @@ class ReturnAuthorization(models.Model):
 
     number = models.CharField(_("退货单号"), max_length=32, unique=True)
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="returns")
-    status = models.CharField(_("状态"), max_length=24, choices=ReturnStatus.choices, default=ReturnStatus.AUTHORIZED)
+    status = models.CharField(
+        _("状态"), max_length=24, choices=ReturnStatus.choices, default=ReturnStatus.AUTHORIZED
+    )
     freight_payer = models.CharField(_("运费承担"), max_length=10)
     address = models.CharField(_("退货地址"), max_length=300)
     contact = models.CharField(_("联系人"), max_length=80)

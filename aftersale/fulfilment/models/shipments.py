@@ -16,8 +16,12 @@ class StockItem(models.Model):
     class Meta:
         verbose_name = _("库存")
         verbose_name_plural = _("库存")
-        constraints = [models.CheckConstraint(condition=Q(reserved__lte=models.F("on_hand")) & Q(reserved__gte=0),
-                                              name="stock_reserved_within_on_hand")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(reserved__lte=models.F("on_hand")) & Q(reserved__gte=0),
+                name="stock_reserved_within_on_hand",
+            )
+        ]
 
 
 class ShipmentStatus(models.TextChoices):
@@ -34,7 +38,9 @@ class ExchangeShipment(models.Model):
     order_line = models.ForeignKey(OrderLine, on_delete=models.PROTECT, related_name="+")
     product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="+")
     quantity = models.PositiveIntegerField(_("数量"))
-    status = models.CharField(_("状态"), max_length=10, choices=ShipmentStatus.choices, default=ShipmentStatus.RESERVED)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=ShipmentStatus.choices, default=ShipmentStatus.RESERVED
+    )
     carrier = models.CharField(_("承运商"), max_length=40, blank=True, default="")
     tracking_no = models.CharField(_("运单号"), max_length=64, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)

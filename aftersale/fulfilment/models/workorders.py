@@ -24,7 +24,9 @@ class WorkOrder(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="work_orders"
     )
     deadline = models.DateTimeField(_("截止时间"))
-    status = models.CharField(_("状态"), max_length=12, choices=WorkOrderStatus.choices, default=WorkOrderStatus.OPEN)
+    status = models.CharField(
+        _("状态"), max_length=12, choices=WorkOrderStatus.choices, default=WorkOrderStatus.OPEN
+    )
     result = models.TextField(_("处理结果"), blank=True, default="")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)

@@ -17,7 +17,9 @@ def cost_record(*, case: Case, kind: str, amount: Decimal, source: str, note: st
     """Book a cost; booking the same (source, kind) again returns the existing entry."""
     try:
         with transaction.atomic():
-            return CostEntry.objects.create(case=case, kind=kind, amount=amount, source=source, note=note[:200])
+            return CostEntry.objects.create(
+                case=case, kind=kind, amount=amount, source=source, note=note[:200]
+            )
     except IntegrityError:
         return CostEntry.objects.get(source=source, kind=kind)
 

@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "aftersale.cases",
     "aftersale.sla",
     "aftersale.fulfilment",
+    "aftersale.channels",
     "aftersale.console",
     "aftersale.portal",
 ]
@@ -143,6 +144,23 @@ ALIPAY_PUBLIC_KEY_PATH = os.environ.get("ALIPAY_PUBLIC_KEY_PATH") or ""
 ALIPAY_TIMEOUT_MS = config.env_int("ALIPAY_TIMEOUT_MS", 10_000, minimum=1)
 if ALIPAY_GATEWAY_URL and not ALIPAY_GATEWAY_URL.startswith(("https://", "http://")):
     raise config.ConfigError("ALIPAY_GATEWAY_URL", "expected an https:// URL")
+
+# Notifications and integrations (docs/channels.md). Mail goes out through Django's SMTP backend.
+EMAIL_HOST = os.environ.get("EMAIL_HOST") or "localhost"
+EMAIL_PORT = config.env_int("EMAIL_PORT", 25, minimum=1)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER") or ""
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD") or ""
+EMAIL_USE_TLS = config.env_bool("EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = config.env_int("EMAIL_TIMEOUT", 10, minimum=1)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL") or "aftersale@localhost"
+# SMS: "console" (log only, the default), "aliyun" (Alibaba Cloud SendSms) or a dotted class path.
+SMS_BACKEND = os.environ.get("SMS_BACKEND") or "console"
+ALIYUN_SMS_ENDPOINT = os.environ.get("ALIYUN_SMS_ENDPOINT") or "https://dysmsapi.aliyuncs.com/"
+ALIYUN_SMS_ACCESS_KEY_ID = os.environ.get("ALIYUN_SMS_ACCESS_KEY_ID") or ""
+ALIYUN_SMS_ACCESS_KEY_SECRET = os.environ.get("ALIYUN_SMS_ACCESS_KEY_SECRET") or ""
+ALIYUN_SMS_SIGN_NAME = os.environ.get("ALIYUN_SMS_SIGN_NAME") or ""
+# Inbound webhooks: how old a signed timestamp may be, in seconds, before the call counts as a replay.
+WEBHOOK_TOLERANCE_SECONDS = config.env_int("WEBHOOK_TOLERANCE_SECONDS", 300, minimum=1)
 
 # Background work: Celery on the broker when one is configured; inline otherwise.
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL") or os.environ.get("BROKER_URL") or ""

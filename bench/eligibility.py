@@ -79,6 +79,7 @@ def main() -> None:
     now = datetime(2026, 11, 22, 15, 0, tzinfo=SH)
     data = inputs(2000, now)
     done = 0
+    cpu_started = time.process_time()
     started = time.perf_counter()
     deadline = started + args.seconds
     while time.perf_counter() < deadline:
@@ -86,8 +87,11 @@ def main() -> None:
             evaluate(compiled, line, facts, at=now)
         done += len(data)
     elapsed = time.perf_counter() - started
-    print(f"eligibility evaluations: {done} in {elapsed:.2f} s on one core")
-    print(f"  {done / elapsed:,.0f} evaluations/s  ({elapsed / done * 1e6:.1f} µs each; target ≥ 20,000/s)")
+    cpu = time.process_time() - cpu_started
+    # CPU time is the per-core figure; wall clock also shows what other processes took meanwhile.
+    print(f"eligibility evaluations: {done} in {cpu:.2f} s of CPU time ({elapsed:.2f} s wall clock)")
+    print(f"  {done / cpu:,.0f} evaluations/s per core  ({cpu / done * 1e6:.1f} µs each; target ≥ 20,000/s)")
+    print(f"  {done / elapsed:,.0f} evaluations/s wall clock")
 
 
 if __name__ == "__main__":

@@ -25,6 +25,7 @@ from aftersale.common.roles import PERSONAL_DATA_ROLES, Role
 from aftersale.sla.models import Clock, ClockState
 
 PAGE_SIZE = 25
+PAGE_SIZES = (25, 50, 100)
 DUE_SOON = timedelta(hours=1)
 ASSIGNABLE = {Role.AGENT, Role.TEAM_LEAD, Role.DIRECTOR, Role.EXPERT}
 

@@ -13,12 +13,14 @@ from aftersale.cases.selectors import case_get
 from aftersale.cases.services import case_transition, message_add
 from aftersale.common.errors import DomainError, FieldError, NotFound
 
-from . import casepage
+from . import casepage, panels
 from .access import StaffLoginForm, is_staff_member, staff_required
-from .forms import QueueForm, ReplyForm, TransitionForm
-from .queues import BY_KEY, Filters, Page, queue_counts, queue_page, viewer_for
+from .forms import QueueForm, ReplyForm, SearchForm, TransitionForm
+from .queues import BY_KEY, PAGE_SIZE, PAGE_SIZES, Filters, Page, queue_counts, queue_page, viewer_for
 from .services import alerts_mark_read, alerts_recent, unread_alert_count
 from .timeline import case_timeline, timeline_mark
+
+SEARCH_SESSION_KEY = "console.search"
 
 login = auth_views.LoginView.as_view(
     template_name="console/login.html", authentication_form=StaffLoginForm, next_page="console:queue"
@@ -45,13 +47,20 @@ def queue(request: HttpRequest) -> HttpResponse:
         status=form.value("status") or "",
         case_type=form.value("case_type") or "",
         priority=form.value("priority") or "",
-        search=form.value("q") or "",
+        # The search text (a phone number, perhaps) is kept in the session, never in the URL.
+        search=request.session.get(SEARCH_SESSION_KEY, "") if request.GET.get("search") else "",
     )
     current = BY_KEY.get(form.value("queue") or "")
     if current not in viewer.queues:
         current = viewer.queues[0] if viewer.queues else None
     if filters.search or current is not None:
-        page = queue_page(viewer, None if filters.search else current, filters, after=form.value("after"))
+        page = queue_page(
+            viewer,
+            None if filters.search else current,
+            filters,
+            after=form.value("after"),
+            limit=form.value("size") or PAGE_SIZE,
+        )
     else:
         page = Page(rows=[], next_cursor=None)  # no queue this member of staff may work
     context = {
@@ -61,6 +70,8 @@ def queue(request: HttpRequest) -> HttpResponse:
         "form": form,
         "page": page,
         "query": _query_without_cursor(request),
+        "page_sizes": PAGE_SIZES,
+        "page_size": form.value("size") or PAGE_SIZE,
     }
     if request.htmx and form.value("after"):
         return render(request, "console/_rows.html", context)
@@ -68,6 +79,20 @@ def queue(request: HttpRequest) -> HttpResponse:
         return render(request, "console/_queue_results.html", context)
     context["counts"] = queue_counts(viewer)
     return render(request, "console/queue.html", context)
+
+
+@staff_required
+@require_POST
+def queue_search(request: HttpRequest) -> HttpResponse:
+    """Keep the search text in the session and show its results: a phone number never enters a URL
+    (nor the browser history or the access log)."""
+    form = SearchForm(request.POST)
+    text = form.cleaned_data["q"] if form.is_valid() else ""
+    if not text:
+        request.session.pop(SEARCH_SESSION_KEY, None)
+        return redirect("console:queue")
+    request.session[SEARCH_SESSION_KEY] = text
+    return redirect(reverse("console:queue") + "?search=1")
 
 
 def _query_without_cursor(request: HttpRequest) -> str:
@@ -119,6 +144,8 @@ def _case_context(request: HttpRequest, case: Case, **extra) -> dict:
         "timeline": items,
         "mark": timeline_mark(items),
         "reply_form": ReplyForm(),
+        "work": panels.work_panel(user, case),
+        "fulfilment": panels.fulfilment_panel(user, case),
         **extra,
     }
 

@@ -126,18 +126,26 @@ def test_filter_changes_swap_only_the_results(as_user, people, queues):
     assert 'id="queue-tabs"' not in html
 
 
+def _search(client, text: str) -> str:
+    """Searches are posted and kept in the session: the text never appears in a URL."""
+    response = client.post("/console/search/", {"q": text})
+    assert response["Location"] == "/console/?search=1"
+    return client.get(response["Location"]).content.decode()
+
+
 def test_search_by_case_number_order_number_and_exact_phone(as_user, people, queues, order):
     client = as_user(people.agent)
     number = queues["closed"].number
-    assert _rows(client.get(f"/console/?q={number}").content.decode()) == [number]
-    by_order = _rows(client.get(f"/console/?q={order.order_no}").content.decode())
+    assert _rows(_search(client, number)) == [number]
+    by_order = _rows(_search(client, order.order_no))
     assert len(by_order) == 8  # closed ones too: a search looks at every case
-    assert len(_rows(client.get("/console/?q=138 1234 5678").content.decode())) == 8
-    assert _rows(client.get("/console/?q=1381234").content.decode()) == []  # exact match only
+    assert len(_rows(_search(client, "138 1234 5678"))) == 8
+    assert _rows(_search(client, "1381234")) == []  # exact match only
+    assert _rows(client.get("/console/?q=138 1234 5678").content.decode()) != by_order  # GET ignores q
 
 
 def test_lists_mask_phone_numbers_and_names_for_roles_that_do_not_need_them(as_user, people, queues, order):
-    agent_page = as_user(people.agent).get(f"/console/?q={order.order_no}").content.decode()
+    agent_page = _search(as_user(people.agent), order.order_no)
     assert "138****5678" in agent_page
     assert "13812345678" not in agent_page
     assert "张小明" in agent_page
@@ -172,3 +180,24 @@ def test_department_queue_counts(people, order):
     case_update(case=routed, actor=people.agent, version=routed.version, department="warehouse")
     assert queue_counts(viewer_for(people.warehouse)) == {"department": 1}
     assert queue_counts(viewer_for(people.qc)) == {"department": 0}
+
+
+def test_a_queue_page_makes_the_same_queries_for_5_rows_as_for_50(as_user, people, order):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = as_user(people.agent)
+    client.get("/console/?queue=unassigned&size=50")  # warm the per-process caches (playbook, lexicon)
+
+    def measured(expected_rows: int) -> int:
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get("/console/?queue=unassigned&size=50")
+        assert len(_rows(response.content.decode())) == expected_rows
+        return len(queries)
+
+    for _ in range(5):
+        make_case(order, people.agent)
+    five = measured(5)
+    for _ in range(45):
+        make_case(order, people.agent)
+    assert measured(50) == five

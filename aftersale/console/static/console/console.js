@@ -88,6 +88,13 @@
     body.focus();
   }
 
+  function press(selector) {
+    var button = document.querySelector(selector);
+    if (!button) { return false; }
+    button.click();
+    return true;
+  }
+
   document.addEventListener("keydown", function (event) {
     if (event.ctrlKey || event.metaKey || event.altKey) { return; }
     if (typing(event.target)) {
@@ -111,6 +118,9 @@
         var selected = document.querySelector(".case-row.selected");
         if (selected) { location.href = selected.getAttribute("data-case-url"); } else { handled = false; }
         break;
+      case "c": handled = press("[data-shortcut=claim]"); break;
+      case "a": handled = press("button[data-action=approve]"); break;
+      case "s": handled = press("button[data-action=start_review]"); break;
       case "r": focusReply(false); break;
       case "n": focusReply(true); break;
       case "/":

@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "aftersale.cases",
     "aftersale.sla",
     "aftersale.fulfilment",
+    "aftersale.sop",
     "aftersale.channels",
     "aftersale.console",
     "aftersale.portal",

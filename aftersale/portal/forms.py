@@ -70,3 +70,15 @@ class RequestForm(forms.Form):
             (line.line_no, f"#{line.line_no} {line.product.name} × {line.quantity}") for line in lines
         ]
         self.fields["category"].choices = category_choices(language)
+
+
+class CaseActionForm(forms.Form):
+    action = forms.ChoiceField(choices=[(a, a) for a in ("cancel", "close", "reopen")])
+    version = forms.IntegerField(min_value=1, max_value=2_147_483_647)
+    reason = forms.CharField(label=_("原因"), max_length=2000, required=False)
+
+
+class TrackingForm(forms.Form):
+    rma = forms.CharField(max_length=32)
+    carrier = forms.CharField(label=_("快递公司"), max_length=40)
+    tracking_no = forms.CharField(label=_("运单号"), max_length=64)

@@ -22,3 +22,16 @@ class OtpChallenge(models.Model):
         verbose_name = _("登录验证码")
         verbose_name_plural = _("登录验证码")
         indexes = [models.Index(fields=["customer", "created_at"], name="otp_customer_created")]
+
+
+class SignInAttempt(models.Model):
+    """One try at the sign-in (a code asked for, or a code entered), counted per phone and per
+    address to slow down guessing. The phone is kept only as a keyed hash."""
+
+    key = models.CharField(max_length=80)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("登录尝试")
+        verbose_name_plural = _("登录尝试")
+        indexes = [models.Index(fields=["key", "created_at"], name="signin_attempt_key_created")]

@@ -18,13 +18,17 @@ from aftersale.common.errors import DomainError, PermissionDenied
 from aftersale.common.models import User
 from aftersale.common.roles import Role
 
-from .models import OtpChallenge
+from .models import OtpChallenge, SignInAttempt
 from .sms import sms_backend
 
 CODE_DIGITS = 6
 CODE_TTL = timedelta(minutes=5)
 MAX_ATTEMPTS = 5
 MAX_CODES_PER_HOUR = 5
+# Sign-in tries per phone and per client address within THROTTLE_WINDOW, wrong ones included.
+THROTTLE_WINDOW = timedelta(minutes=15)
+MAX_TRIES_PER_PHONE = 10
+MAX_TRIES_PER_ADDRESS = 30
 
 
 class TooManyRequests(DomainError):
@@ -41,8 +45,38 @@ def _code_hash(salt: str, code: str) -> str:
     return salted_hmac("aftersale.portal.otp", f"{salt}:{code}", algorithm="sha256").hexdigest()
 
 
-def otp_request(*, order_no: str, phone: str) -> OtpSent:
+def _phone_key(phone: str) -> str:
+    digits = "".join(ch for ch in phone if ch.isdigit())
+    digits = digits[2:] if len(digits) > 11 and digits.startswith("86") else digits
+    return "phone:" + salted_hmac("aftersale.portal.throttle", digits, algorithm="sha256").hexdigest()[:40]
+
+
+def signin_throttle(*, phone: str | None, address: str, step: str) -> None:
+    """Count this try, or refuse it when the phone or the address has tried too often lately."""
+    now = timezone.now()
+    limits = [(f"{step}-ip:{address}"[:80], MAX_TRIES_PER_ADDRESS, "address")] if address else []
+    if phone is not None:
+        limits.append((_phone_key(phone), MAX_TRIES_PER_PHONE, "phone"))
+    minutes = int(THROTTLE_WINDOW.total_seconds() // 60)
+    for key, limit, _kind in limits:
+        recent = SignInAttempt.objects.filter(key=key, created_at__gte=now - THROTTLE_WINDOW).count()
+        if recent >= limit:
+            field = "phone" if step == "code" else "code"
+            raise TooManyRequests(
+                field,
+                _("尝试过于频繁，请 %(minutes)s 分钟后再试") % {"minutes": minutes},
+                code="rate_limited",
+            )
+    with transaction.atomic():
+        SignInAttempt.objects.filter(
+            key__in=[key for key, _limit, _kind in limits], created_at__lt=now - THROTTLE_WINDOW
+        ).delete()
+        SignInAttempt.objects.bulk_create(SignInAttempt(key=key) for key, _limit, _kind in limits)
+
+
+def otp_request(*, order_no: str, phone: str, address: str = "") -> OtpSent:
     """Send a sign-in code to the phone on the order, if the order no. and phone match it."""
+    signin_throttle(phone=phone, address=address, step="code")
     result = identity_evaluate(IdentityClaim(order_no=order_no.strip(), phone=phone))
     if not result.passed or result.order is None:
         raise DomainError("phone", _("订单号与手机号不匹配"), code="identity_mismatch")
@@ -70,8 +104,9 @@ def otp_request(*, order_no: str, phone: str) -> OtpSent:
     return OtpSent(challenge=challenge, shown_code=code if backend.shows_code else None)
 
 
-def otp_verify(*, challenge_id: int, code: str) -> User:
+def otp_verify(*, challenge_id: int, code: str, address: str = "") -> User:
     """Check a code; every try counts, even a wrong one. Returns the customer's account."""
+    signin_throttle(phone=None, address=address, step="verify")
     now = timezone.now()
     # Claim one attempt first (a conditional update), so parallel guesses cannot exceed the limit.
     claimed = OtpChallenge.objects.filter(

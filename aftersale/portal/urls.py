@@ -13,6 +13,8 @@ urlpatterns = [
     path("cases/<str:number>/progress/", views.case_progress, name="progress"),
     path("cases/<str:number>/messages/", views.case_message, name="message"),
     path("cases/<str:number>/evidence/", views.case_evidence, name="evidence"),
+    path("cases/<str:number>/action/", views.case_action, name="action"),
+    path("cases/<str:number>/tracking/", views.case_tracking, name="tracking"),
     path("orders/<str:order_no>/request/", views.request_new, name="request"),
     path("orders/<str:order_no>/request/options/", views.request_options, name="request_options"),
 ]

@@ -19,16 +19,25 @@ from aftersale.cases.evidence import evidence_add
 from aftersale.cases.identity import IdentityClaim
 from aftersale.cases.models import Case, CaseCategory, CaseChannel
 from aftersale.cases.selectors import case_get
-from aftersale.cases.services import CaseLineIn, case_create, message_add
+from aftersale.cases.services import CaseLineIn, case_create, case_transition, message_add
 from aftersale.common.errors import DomainError, NotFound
 from aftersale.common.masking import mask_phone
 from aftersale.common.permissions import role_of
 from aftersale.common.roles import Role
 from aftersale.console.casepage import clock_views
 from aftersale.console.timeline import case_timeline, timeline_mark
+from aftersale.fulfilment.services.returns import return_record_tracking
 
 from . import selectors
-from .forms import CodeForm, EvidenceForm, MessageForm, RequestForm, SignInForm
+from .forms import (
+    CaseActionForm,
+    CodeForm,
+    EvidenceForm,
+    MessageForm,
+    RequestForm,
+    SignInForm,
+    TrackingForm,
+)
 from .services import otp_request, otp_verify
 
 OTP_SESSION_KEY = "portal.otp"
@@ -53,12 +62,21 @@ def _add_errors(form, error: DomainError) -> None:
 # ---- sign-in ----------------------------------------------------------------------------------
 
 
+def _address(request: HttpRequest) -> str:
+    """The client's address as the server saw it (a proxy in front must not be trusted blindly)."""
+    return request.META.get("REMOTE_ADDR", "")
+
+
 @require_http_methods(["GET", "POST"])
 def login(request: HttpRequest) -> HttpResponse:
     form = SignInForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            sent = otp_request(order_no=form.cleaned_data["order_no"], phone=form.cleaned_data["phone"])
+            sent = otp_request(
+                order_no=form.cleaned_data["order_no"],
+                phone=form.cleaned_data["phone"],
+                address=_address(request),
+            )
         except DomainError as error:
             _add_errors(form, error)
             return render(request, "portal/login.html", {"form": form}, status=error.status)
@@ -80,7 +98,9 @@ def login_code(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
-            user = otp_verify(challenge_id=pending["id"], code=form.cleaned_data["code"])
+            user = otp_verify(
+                challenge_id=pending["id"], code=form.cleaned_data["code"], address=_address(request)
+            )
         except DomainError as error:
             _add_errors(form, error)
             status = error.status
@@ -141,6 +161,12 @@ def _case_context(request: HttpRequest, case: Case, **extra) -> dict:
         "evidence": list(case.evidence.order_by("id")),
         "message_form": extra.pop("message_form", None) or MessageForm(),
         "evidence_form": extra.pop("evidence_form", None) or EvidenceForm(),
+        "action_form": extra.pop("action_form", None) or CaseActionForm(),
+        "tracking_form": extra.pop("tracking_form", None) or TrackingForm(),
+        "customer_actions": selectors.customer_actions(case),
+        "returns": selectors.case_returns(case),
+        "refunds": selectors.case_refunds(case),
+        "offers": selectors.case_offers(request.user, case),
         "max_image_mb": settings.EVIDENCE_MAX_IMAGE_BYTES // 2**20,
         "max_video_mb": settings.EVIDENCE_MAX_VIDEO_BYTES // 2**20,
         **extra,
@@ -207,6 +233,57 @@ def case_evidence(request: HttpRequest, number: str) -> HttpResponse:
             messages.success(request, _("凭证已上传"))
             return redirect("portal:case", number=case.number)
     return render(request, "portal/case.html", _case_context(request, case, evidence_form=form), status=400)
+
+
+@customer_required
+@require_POST
+def case_action(request: HttpRequest, number: str) -> HttpResponse:
+    """Cancel, close or re-open: what the transition table lets the customer do now."""
+    case = _case(request, number)
+    form = CaseActionForm(request.POST)
+    if form.is_valid():
+        action = form.cleaned_data["action"]
+        try:
+            if action not in {a.action for a in selectors.customer_actions(case)}:
+                raise DomainError("action", _("当前状态下不能执行此操作"), code="invalid_transition")
+            case_transition(
+                case=case,
+                actor=request.user,
+                action=action,
+                version=form.cleaned_data["version"],
+                reason=form.cleaned_data["reason"],
+            )
+        except DomainError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, selectors.ACTION_DONE[action])
+            return redirect("portal:case", number=case.number)
+    return render(request, "portal/case.html", _case_context(request, case, action_form=form), status=400)
+
+
+@customer_required
+@require_POST
+def case_tracking(request: HttpRequest, number: str) -> HttpResponse:
+    """The customer shipped the goods back: record the carrier and waybill number."""
+    case = _case(request, number)
+    form = TrackingForm(request.POST)
+    if form.is_valid():
+        rma = case.returns.filter(number=form.cleaned_data["rma"]).first()
+        try:
+            if rma is None:
+                raise DomainError("rma", _("退货单不存在"), code="not_found")
+            return_record_tracking(
+                rma=rma,
+                actor=request.user,
+                carrier=form.cleaned_data["carrier"],
+                tracking_no=form.cleaned_data["tracking_no"],
+            )
+        except DomainError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("运单号已提交，仓库签收后会为您验收"))
+            return redirect("portal:case", number=case.number)
+    return render(request, "portal/case.html", _case_context(request, case, tracking_form=form), status=400)
 
 
 # ---- a new request ----------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from aftersale.common.auth import api_auth
 from aftersale.common.errors import DomainError, FieldError
 from aftersale.common.validation import field_errors
 from aftersale.fulfilment.api import routers as fulfilment_routers
+from aftersale.knowledge.api import router as knowledge_router
 from aftersale.policy.api import router as policy_router
 from aftersale.sla.api import router as sla_router
 
@@ -98,3 +99,4 @@ api.add_router("/", policy_router)
 api.add_router("/", sla_router)
 for fulfilment_router in fulfilment_routers:
     api.add_router("/", fulfilment_router)
+api.add_router("/", knowledge_router)

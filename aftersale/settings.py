@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "aftersale.fulfilment",
     "aftersale.sop",
     "aftersale.channels",
+    "aftersale.knowledge",
     "aftersale.console",
     "aftersale.portal",
 ]

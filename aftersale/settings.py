@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "aftersale.sla",
     "aftersale.fulfilment",
     "aftersale.sop",
+    "aftersale.quality",
     "aftersale.channels",
     "aftersale.knowledge",
     "aftersale.console",

@@ -1,0 +1,99 @@
+"""Satisfaction surveys, follow-ups (回访), and the quality app's own records."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from aftersale.cases.models import Case
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class Survey(models.Model):
+    """The satisfaction survey of a resolved case: one per case, answered once, reminded once."""
+
+    case = models.OneToOneField(
+        Case, verbose_name=_("售后单"), on_delete=models.PROTECT, related_name="survey"
+    )
+    token = models.CharField(_("链接令牌"), max_length=40, unique=True, default=new_token)
+    score = models.PositiveSmallIntegerField(_("评分"), null=True, blank=True)
+    comment = models.TextField(_("评价"), max_length=1000, blank=True, default="")
+    sent_at = models.DateTimeField(_("发送时间"))
+    reminded_at = models.DateTimeField(_("提醒时间"), null=True, blank=True)
+    answered_at = models.DateTimeField(_("回答时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("满意度调查")
+        verbose_name_plural = _("满意度调查")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(score__isnull=True) | models.Q(score__gte=1, score__lte=5),
+                name="survey_score_1_to_5",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["answered_at"], name="survey_answered_at"),
+            models.Index(
+                fields=["sent_at"],
+                name="survey_unanswered_sent",
+                condition=models.Q(answered_at__isnull=True, reminded_at__isnull=True),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.score or '-'}"
+
+
+class FollowUpStatus(models.TextChoices):
+    OPEN = "open", _("待回访")
+    DONE = "done", _("已回访")
+
+
+class FollowUpOutcome(models.TextChoices):
+    FIXED = "fixed", _("问题已解决")
+    NOT_FIXED = "not_fixed", _("问题未解决")
+    UNREACHABLE = "unreachable", _("联系不上")
+
+
+class FollowUp(models.Model):
+    """A follow-up call (回访) a low survey score opens for the team lead."""
+
+    case = models.ForeignKey(
+        Case, verbose_name=_("售后单"), on_delete=models.PROTECT, related_name="follow_ups"
+    )
+    survey = models.OneToOneField(Survey, on_delete=models.PROTECT, related_name="follow_up")
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("回访人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="follow_ups",
+    )
+    deadline = models.DateTimeField(_("截止时间"))
+    status = models.CharField(
+        _("状态"), max_length=10, choices=FollowUpStatus.choices, default=FollowUpStatus.OPEN
+    )
+    outcome = models.CharField(
+        _("回访结果"), max_length=15, choices=FollowUpOutcome.choices, blank=True, default=""
+    )
+    note = models.TextField(_("回访记录"), max_length=2000, blank=True, default="")
+    completed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    completed_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("回访")
+        verbose_name_plural = _("回访")
+        indexes = [models.Index(fields=["assignee", "status", "deadline"], name="follow_up_queue")]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.status}"

@@ -1,0 +1,12 @@
+"""Celery tasks: thin wrappers around the services."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from .surveys import surveys_remind
+
+
+@shared_task(name="aftersale.quality.surveys_remind")
+def remind_surveys() -> int:
+    return surveys_remind()

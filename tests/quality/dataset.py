@@ -1,9 +1,11 @@
 """A hand-built week of cases whose every KPI is worked out by hand (see test_kpis.py).
 
 Period: 2026-11-02 .. 2026-11-08 (local dates). Four orders paid in the period, one before.
-  A  Nov 2 10:00  return_refund, quality_fault   reply 10:30, resolved 20:00, closed Nov 3 08:00, score 5, refund 100
-  B  Nov 3 09:00  exchange, quality_fault         review 10:00, asks customer, resolved Nov 4 13:00; score 2,
-                                                 follow-up "not fixed" re-opens Nov 5 10:00, resolved 12:00; compensation 20
+  A  Nov 2 10:00  return_refund, quality_fault   reply 10:30, resolved 20:00, closed Nov 3 08:00,
+                                                 score 5, refund 100
+  B  Nov 3 09:00  exchange, quality_fault         review 10:00, asks customer, resolved Nov 4 13:00;
+                                                 score 2, follow-up "not fixed" re-opens Nov 5 10:00,
+                                                 resolved 12:00; compensation 20
   C  Nov 4 09:00  complaint (service_attitude)   review 09:20, escalated 12:00, still under review
   D  Nov 5 09:00  return_refund                   cancelled by the customer 09:10
   E  Nov 10 09:00 (outside the period)

@@ -11,8 +11,10 @@ urlpatterns = [
     path("", home, name="home"),
     path("healthz", health, name="health"),
     path("admin/", admin.site.urls),
+    path("console/quality/", include("aftersale.quality.urls")),
     path("console/", include("aftersale.console.urls")),
     path("portal/", include("aftersale.portal.urls")),
+    path("", include("aftersale.knowledge.urls")),  # /portal/help/â¦ and /console/knowledge/â¦
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     re_path(r"^api/", api_not_found),  # after the API: only what none of its routes matched

@@ -22,6 +22,7 @@ from aftersale.fulfilment.api import routers as fulfilment_routers
 from aftersale.knowledge.api import router as knowledge_router
 from aftersale.policy.api import router as policy_router
 from aftersale.sla.api import router as sla_router
+from aftersale.sop.api import router as sop_router
 from aftersale.quality.api import router as quality_router
 
 log = logging.getLogger(__name__)
@@ -102,3 +103,4 @@ for fulfilment_router in fulfilment_routers:
     api.add_router("/", fulfilment_router)
 api.add_router("/", knowledge_router)
 api.add_router("/", quality_router)
+api.add_router("/", sop_router)

@@ -8,6 +8,8 @@ import signal
 import subprocess
 import sys
 
+from aftersale.sop.cli import add_parser as add_sop_parser
+
 
 def _setup() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "aftersale.settings")
@@ -157,6 +159,8 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("file")
     imp.add_argument("--user", default="admin", help="the user the import is recorded for")
     imp.set_defaults(func=cmd_import_orders)
+
+    add_sop_parser(sub, _setup)
 
     manage = sub.add_parser("manage", help="run a Django management command")
     manage.add_argument("rest", nargs=argparse.REMAINDER)

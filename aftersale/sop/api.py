@@ -1,0 +1,133 @@
+"""SOP endpoints: generate from a business description, publish the draft, the handbook and its diff."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from django.http import HttpResponse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Schema
+from ninja.responses import Status as Reply
+from pydantic import Field
+
+from aftersale.common.permissions import require_role
+from aftersale.common.roles import STAFF_ROLES
+from aftersale.common.schemas import InSchema
+
+from .render import FORMATS, render
+from .schemas import GenerateIn
+from .services import handbook_diff, handbook_document, sop_draft_publish, sop_generate
+
+router = Router(tags=["sop"])
+Format = Literal["json", "md", "html", "docx", "pdf"]
+DocFormat = Literal["md", "html", "docx", "pdf"]
+Lang = Literal["zh-hans", "en"]
+
+
+def _staff(request) -> None:
+    require_role(request.auth, STAFF_ROLES, action=_("查看 SOP 与培训手册"))
+
+
+def _lang(lang: str | None) -> str:
+    if lang:
+        return lang
+    return "en" if (translation.get_language() or "").startswith("en") else "zh-hans"
+
+
+def file_response(content: bytes, fmt: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=FORMATS[fmt])
+    disposition = "inline" if fmt in ("md", "html") else "attachment"
+    response["Content-Disposition"] = f'{disposition}; filename="{filename}.{fmt}"'
+    return response
+
+
+class GenerateQuery(Schema):
+    format: Format = "json"
+    lang: Lang | None = None
+
+
+class GenerateOut(Schema):
+    return_process: str
+    complaint_sop: str
+    escalation_procedures: str
+    service_recovery: str
+    compensation_matrix: str
+    quality_standards: str
+    training_materials: str
+    playbook: dict[str, Any]
+    warnings: list[dict[str, str]]
+
+
+@router.post("/sop/generate", response=GenerateOut, summary="The SOP for a business described in free text")
+def generate(request, payload: GenerateIn, query: Query[GenerateQuery]):
+    _staff(request)
+    result = sop_generate(data=payload, lang=_lang(query.lang))
+    if query.format == "json":
+        return result.as_json()
+    return file_response(render(result.document, query.format), query.format, "sop")
+
+
+class PublishDraftIn(InSchema):
+    playbook: dict[str, Any] = Field(description="The draft from /sop/generate, reviewed and edited")
+    reason: str = Field(min_length=1, max_length=500)
+    activate: bool = False
+
+
+class PublishedOut(Schema):
+    number: int
+    is_active: bool
+
+
+@router.post(
+    "/sop/drafts/publish",
+    response={201: PublishedOut},
+    summary="Publish a draft as a playbook version (director)",
+)
+def publish_draft(request, payload: PublishDraftIn):
+    version = sop_draft_publish(
+        playbook=payload.playbook, reason=payload.reason, actor=request.auth, activate=payload.activate
+    )
+    return Reply(201, PublishedOut(number=version.number, is_active=version.is_active))
+
+
+class HandbookQuery(Schema):
+    version: int | None = Field(default=None, ge=1, le=2**31, description="Default: the active version")
+    format: DocFormat = "md"
+    lang: Lang | None = None
+
+
+@router.get("/sop/handbook", summary="The SOP handbook of a playbook version (md, html, docx, pdf)")
+def handbook(request, query: Query[HandbookQuery]):
+    _staff(request)
+    document = handbook_document(number=query.version, lang=_lang(query.lang))
+    name = f"handbook-{_lang(query.lang)}"
+    return file_response(render(document, query.format), query.format, name)
+
+
+class DiffQuery(Schema):
+    old: int = Field(ge=1, le=2**31, alias="from")
+    new: int = Field(ge=1, le=2**31, alias="to")
+    lang: Lang | None = None
+
+
+class SectionDiffOut(Schema):
+    key: str
+    title: str
+    diff: str
+
+
+class HandbookDiffOut(Schema):
+    from_: int = Field(alias="from")
+    to: int
+    lang: str
+    sections: list[SectionDiffOut]
+    text: str
+
+
+@router.get(
+    "/sop/handbook/diff", response=HandbookDiffOut, summary="What changed in the handbook between versions"
+)
+def diff(request, query: Query[DiffQuery]):
+    _staff(request)
+    return handbook_diff(old=query.old, new=query.new, lang=_lang(query.lang))

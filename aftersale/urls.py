@@ -14,7 +14,7 @@ urlpatterns = [
     path("console/quality/", include("aftersale.quality.urls")),
     path("console/", include("aftersale.console.urls")),
     path("portal/", include("aftersale.portal.urls")),
-    path("", include("aftersale.knowledge.urls")),  # /portal/help/â¦ and /console/knowledge/â¦
+    path("", include("aftersale.knowledge.urls")),  # /portal/help/… and /console/knowledge/…
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     re_path(r"^api/", api_not_found),  # after the API: only what none of its routes matched

@@ -8,6 +8,7 @@ from typing import Annotated
 
 from django.utils import translation
 from ninja import Query, Router, Schema
+from ninja.responses import Status as Reply
 from pydantic import Field
 
 from aftersale.cases.selectors import case_get
@@ -205,7 +206,7 @@ def get_article(request, article_id: int):
 @router.post("/knowledge/articles", response={201: ArticleOut}, summary="Write an article")
 def create_article(request, payload: ArticleIn):
     article = services.article_create(actor=request.auth, data=services.ArticleIn(**payload.dict()))
-    return 201, _article_out(article)
+    return Reply(201, _article_out(article))
 
 
 @router.patch("/knowledge/articles/{article_id}", response=ArticleOut, summary="Change an article")
@@ -245,7 +246,7 @@ def get_script(request, script_id: int):
 @router.post("/knowledge/scripts", response={201: ScriptOut}, summary="Write a reply script")
 def create_script(request, payload: ScriptIn):
     script = services.script_create(actor=request.auth, data=services.ScriptIn(**payload.dict()))
-    return 201, _script_out(script)
+    return Reply(201, _script_out(script))
 
 
 @router.patch("/knowledge/scripts/{script_id}", response=ScriptOut, summary="Change a reply script")
@@ -310,7 +311,7 @@ def mark_reference(request, number: CaseNumber, payload: ReferenceIn):
     ref = services.reference_case_mark(
         actor=request.auth, case=case, lesson=payload.lesson, title=payload.title, summary=payload.summary
     )
-    return 201, _reference_out(request.auth, ref)
+    return Reply(201, _reference_out(request.auth, ref))
 
 
 @router.get(

@@ -153,6 +153,10 @@ class RenderedScript:
     text: str
     missing: list[str] = field(default_factory=list)
 
+    @property
+    def missing_labels(self) -> list[str]:
+        return [str(variables.VARIABLES[name]) for name in self.missing]
+
 
 def _render(script: ReplyScript, values: dict[str, str], language: str) -> RenderedScript:
     text, missing = variables.fill(script.body_for(language), values)

@@ -8,6 +8,7 @@ HOST   ?= 127.0.0.1
 .PHONY: run test install test-deps lint format messages bench clean
 
 $(VENV)/.installed: pyproject.toml
+	@bash scripts/system-deps.sh
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -e .

@@ -39,6 +39,9 @@ if ! command -v chromium >/dev/null 2>&1; then
     || echo "could not install chromium: the browser tests will fail" >&2
 fi
 
+# PDF handbooks: WeasyPrint needs Pango and HarfBuzz, and Chinese needs a CJK font.
+bash scripts/system-deps.sh
+
 echo "== lint (ruff)"
 $BIN/ruff check aftersale tests bench || status=1
 

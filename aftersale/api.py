@@ -14,6 +14,7 @@ from ninja.errors import AuthenticationError, AuthorizationError, HttpError, Val
 from aftersale.cases.api import router as cases_router
 from aftersale.cases.api_eligibility import router as eligibility_router
 from aftersale.catalog.api import router as catalog_router
+from aftersale.channels.api import router as channels_router
 from aftersale.common.api import router as common_router
 from aftersale.common.auth import api_auth
 from aftersale.common.errors import DomainError, FieldError
@@ -102,5 +103,6 @@ api.add_router("/", sla_router)
 for fulfilment_router in fulfilment_routers:
     api.add_router("/", fulfilment_router)
 api.add_router("/", knowledge_router)
+api.add_router("/", channels_router)
 api.add_router("/", quality_router)
 api.add_router("/", sop_router)

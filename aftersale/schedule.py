@@ -15,6 +15,7 @@ SCHEDULE: dict[str, int] = {
     "aftersale.sla.reassign_off_shift": 300,
     "aftersale.fulfilment.refunds_retry_due": 60,
     "aftersale.fulfilment.repairs_flag_overdue": 3600,
+    "aftersale.channels.deliver_outbox": 10,
     "aftersale.quality.surveys_remind": 3600,
 }
 

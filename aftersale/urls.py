@@ -15,6 +15,7 @@ urlpatterns = [
     path("console/", include("aftersale.console.urls")),
     path("portal/", include("aftersale.portal.urls")),
     path("", include("aftersale.knowledge.urls")),  # /portal/help/… and /console/knowledge/…
+    path("notifications/", include("aftersale.channels.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     re_path(r"^api/", api_not_found),  # after the API: only what none of its routes matched

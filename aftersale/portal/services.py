@@ -100,7 +100,9 @@ def otp_request(*, order_no: str, phone: str, address: str = "") -> OtpSent:
             code_hash=_code_hash(salt, code),
             expires_at=now + CODE_TTL,
         )
-        transaction.on_commit(lambda: backend.send(phone=customer.phone, text=text))
+        transaction.on_commit(
+            lambda: backend.send(phone=customer.phone, text=text, template="otp", params={"code": code})
+        )
     return OtpSent(challenge=challenge, shown_code=code if backend.shows_code else None)
 
 

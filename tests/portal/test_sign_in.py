@@ -20,8 +20,9 @@ class SilentSms:
     shows_code = False
     sent: list[tuple[str, str]] = []
 
-    def send(self, *, phone: str, text: str) -> None:
+    def send(self, *, phone: str, text: str, template: str = "", params: dict | None = None) -> str:
         SilentSms.sent.append((phone, text))
+        return ""
 
 
 def _request_code(client, order, phone=None):

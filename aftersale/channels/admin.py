@@ -1,0 +1,58 @@
+from django.contrib import admin
+
+from .models import (
+    DeliveryAttempt,
+    InboundEvent,
+    InboundRefusal,
+    InboundSource,
+    Notification,
+    OutboxMessage,
+    WebhookSubscription,
+)
+
+
+class DeliveryAttemptInline(admin.TabularInline):
+    model = DeliveryAttempt
+    extra = 0
+    can_delete = False
+    readonly_fields = ["number", "started_at", "duration_ms", "ok", "status_code", "detail"]
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(admin.ModelAdmin):
+    list_display = ["id", "channel", "topic", "case", "status", "attempts", "next_attempt_at", "sent_at"]
+    list_filter = ["channel", "status", "topic"]
+    search_fields = ["case__number", "topic"]
+    raw_id_fields = ["case", "event", "subscription"]
+    readonly_fields = ["claim", "claimed_until", "attempts", "sent_at", "last_error"]
+    inlines = [DeliveryAttemptInline]
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ["id", "topic", "user", "customer", "case", "created_at", "read_at"]
+    list_filter = ["topic"]
+    raw_id_fields = ["user", "customer", "case"]
+
+
+@admin.register(WebhookSubscription)
+class WebhookSubscriptionAdmin(admin.ModelAdmin):
+    list_display = ["name", "url", "events", "is_active", "created_at"]
+
+
+@admin.register(InboundSource)
+class InboundSourceAdmin(admin.ModelAdmin):
+    list_display = ["slug", "name", "adapter", "acts_as", "is_active"]
+    raw_id_fields = ["acts_as"]
+
+
+@admin.register(InboundEvent)
+class InboundEventAdmin(admin.ModelAdmin):
+    list_display = ["source", "event_id", "topic", "received_at"]
+    list_filter = ["source", "topic"]
+
+
+@admin.register(InboundRefusal)
+class InboundRefusalAdmin(admin.ModelAdmin):
+    list_display = ["source_slug", "reason", "detail", "remote_addr", "received_at"]
+    list_filter = ["reason"]

@@ -1,0 +1,184 @@
+"""Channel endpoints: the caller's notifications, webhook subscribers and their delivery history."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Schema
+from pydantic import Field
+
+from aftersale.common.errors import NotFound
+from aftersale.common.permissions import require_role
+from aftersale.common.schemas import InSchema
+
+from .models import DeliveryAttempt, Notification, OutboxMessage, WebhookSubscription
+from .selectors import notifications_for, unread_count
+from .services import notifications_mark_read
+from .texts import TEMPLATES, render
+from .webhooks_out import ADMIN_ROLES, webhook_subscribe
+
+router = Router(tags=["notifications and webhooks"])
+
+
+class NotificationOut(Schema):
+    id: int
+    topic: str
+    title: str
+    body: str
+    case: str | None
+    created_at: datetime
+    read: bool
+
+
+class NotificationList(Schema):
+    unread: int
+    items: list[NotificationOut]
+
+
+class ListQuery(InSchema):
+    unread_only: bool = False
+    limit: int = Field(default=50, ge=1, le=200)
+    before_id: int | None = Field(default=None, ge=1)
+
+
+def notification_out(notification: Notification) -> NotificationOut:
+    if notification.topic in TEMPLATES:
+        title, body = render(notification.topic, notification.context)
+    else:
+        title, body = notification.topic, ""
+    return NotificationOut(
+        id=notification.pk,
+        topic=notification.topic,
+        title=title,
+        body=body,
+        case=notification.case.number if notification.case_id else None,
+        created_at=notification.created_at,
+        read=notification.read_at is not None,
+    )
+
+
+@router.get("/notifications", response=NotificationList)
+def list_notifications(request, query: Query[ListQuery]):
+    """The caller's notification centre, newest first, with the unread count."""
+    rows = notifications_for(request.auth).select_related("case").order_by("-id")
+    if query.unread_only:
+        rows = rows.filter(read_at__isnull=True)
+    if query.before_id:
+        rows = rows.filter(id__lt=query.before_id)
+    return NotificationList(
+        unread=unread_count(request.auth), items=[notification_out(n) for n in rows[: query.limit]]
+    )
+
+
+class MarkReadIn(InSchema):
+    ids: list[int] | None = Field(default=None, max_length=500)
+
+
+class MarkedOut(Schema):
+    marked: int
+    unread: int
+
+
+@router.post("/notifications/read", response=MarkedOut)
+def mark_read(request, payload: MarkReadIn):
+    """Mark the given notifications read, or all of them when `ids` is left out."""
+    marked = notifications_mark_read(actor=request.auth, ids=payload.ids)
+    return MarkedOut(marked=marked, unread=unread_count(request.auth))
+
+
+class SubscriptionIn(InSchema):
+    name: str = Field(max_length=80)
+    url: str = Field(max_length=500)
+    secret: str = Field(max_length=128)
+    events: list[str] = Field(default_factory=list, max_length=50)
+
+
+class SubscriptionOut(Schema):
+    id: int
+    name: str
+    url: str
+    events: list[str]
+    is_active: bool
+    created_at: datetime
+
+
+def _subscription_out(s: WebhookSubscription) -> SubscriptionOut:
+    return SubscriptionOut(
+        id=s.pk, name=s.name, url=s.url, events=s.events, is_active=s.is_active, created_at=s.created_at
+    )
+
+
+@router.get("/webhooks/subscriptions", response=list[SubscriptionOut])
+def list_subscriptions(request):
+    require_role(request.auth, ADMIN_ROLES, action=_("管理 Webhook 订阅"))
+    return [_subscription_out(s) for s in WebhookSubscription.objects.order_by("id")]
+
+
+@router.post("/webhooks/subscriptions", response={201: SubscriptionOut})
+def create_subscription(request, payload: SubscriptionIn):
+    """Add a subscriber. Each call it gets is signed: see docs/channels.md."""
+    subscription = webhook_subscribe(
+        actor=request.auth, name=payload.name, url=payload.url, secret=payload.secret, events=payload.events
+    )
+    return 201, _subscription_out(subscription)
+
+
+class AttemptOut(Schema):
+    number: int
+    started_at: datetime
+    duration_ms: int
+    ok: bool
+    status_code: int | None
+    detail: str
+
+
+class DeliveryOut(Schema):
+    id: int
+    topic: str
+    case: str | None
+    status: str
+    attempts: int
+    next_attempt_at: datetime | None
+    sent_at: datetime | None
+    last_error: str
+    log: list[AttemptOut]
+
+
+@router.get("/webhooks/subscriptions/{subscription_id}/deliveries", response=list[DeliveryOut])
+def list_deliveries(request, subscription_id: int, limit: int = Query(50, ge=1, le=200)):
+    """A subscriber's delivery history, newest first, each with its attempts."""
+    require_role(request.auth, ADMIN_ROLES, action=_("管理 Webhook 订阅"))
+    subscription = WebhookSubscription.objects.filter(pk=subscription_id).first()
+    if subscription is None:
+        raise NotFound("subscription_id", _("没有这个订阅"))
+    messages = list(
+        OutboxMessage.objects.filter(subscription=subscription).select_related("case").order_by("-id")[:limit]
+    )
+    attempts: dict[int, list[DeliveryAttempt]] = {}
+    for attempt in DeliveryAttempt.objects.filter(message__in=messages).order_by("number"):
+        attempts.setdefault(attempt.message_id, []).append(attempt)
+    return [
+        DeliveryOut(
+            id=m.pk,
+            topic=m.topic,
+            case=m.case.number if m.case_id else None,
+            status=m.status,
+            attempts=m.attempts,
+            next_attempt_at=m.next_attempt_at if m.status == "pending" else None,
+            sent_at=m.sent_at,
+            last_error=m.last_error,
+            log=[
+                AttemptOut(
+                    number=a.number,
+                    started_at=a.started_at,
+                    duration_ms=a.duration_ms,
+                    ok=a.ok,
+                    status_code=a.status_code,
+                    detail=a.detail,
+                )
+                for a in attempts.get(m.pk, [])
+            ],
+        )
+        for m in messages
+    ]

@@ -1,0 +1,13 @@
+"""Celery tasks of channels: thin wrappers around the services."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from .outbox import outbox_deliver
+
+
+@shared_task(name="aftersale.channels.deliver_outbox")
+def deliver_outbox() -> int:
+    report = outbox_deliver()
+    return report.sent

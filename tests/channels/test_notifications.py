@@ -1,0 +1,181 @@
+"""Who hears of what: customer and staff notifications per event, templates per language, the centre."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.test import Client
+
+from aftersale.cases.services import case_assign, case_transition
+from aftersale.channels.models import Notification, OutboxMessage
+from aftersale.channels.texts import TEMPLATES, render
+from aftersale.fulfilment.services.compensation import compensation_propose
+from aftersale.sla.sweeper import sweep
+from tests.conftest import make_case
+from tests.factories import OrderFactory, OrderLineFactory, ProductFactory
+from tests.fulfilment.goods import approved_case
+
+SH = ZoneInfo("Asia/Shanghai")
+T0 = datetime(2026, 11, 16, 10, 0, tzinfo=SH)
+
+
+def topics(**where) -> list[str]:
+    return list(Notification.objects.filter(**where).order_by("id").values_list("topic", flat=True))
+
+
+def test_every_topic_has_chinese_and_english_text():
+    for topic in TEMPLATES:
+        zh_title, zh_body = render(topic, {"number": "AS1"}, "zh-hans")
+        en_title, en_body = render(topic, {"number": "AS1"}, "en")
+        assert "AS1" in zh_title and "AS1" in en_title
+        assert zh_body != en_body and en_body.isascii(), topic
+
+
+def test_customer_hears_of_need_for_material_and_of_the_resolution(order, people):
+    case = make_case(
+        order,
+        people.agent,
+        case_type="inquiry",
+        category_code="product_usage",
+        resolution="information",
+        lines=[],
+    )
+    case_transition(case=case, actor=people.agent, action="start_review", version=case.version)
+    case_transition(
+        case=case, actor=people.agent, action="request_info", version=case.version, reason="请补充开箱照片"
+    )
+    case_transition(case=case, actor=people.customer_user, action="customer_replied", version=case.version)
+    case_transition(
+        case=case, actor=people.agent, action="resolve", version=case.version, reason="已说明用法"
+    )
+    assert topics(customer=people.customer) == ["request_received", "need_material", "resolved"]
+    need = Notification.objects.get(topic="need_material")
+    assert "请补充开箱照片" in render(need.topic, need.context, "zh-hans")[1]
+    sms = OutboxMessage.objects.filter(channel="sms", case=case).order_by("id")
+    assert [m.topic for m in sms] == ["request_received", "need_material", "resolved"]
+    assert "已说明用法" in sms.last().body
+
+
+def test_an_approved_return_tells_the_customer_where_to_send_the_goods(order, people, settings):
+    case = approved_case(order, people)
+    assert topics(customer=people.customer) == ["request_received", "approved_return"]
+    sms = OutboxMessage.objects.get(channel="sms", topic="approved_return")
+    assert settings.RETURN_ADDRESS in sms.body and case.number in sms.body
+
+
+def test_assignment_reaches_the_assignee_but_not_who_assigned_themselves(order, people):
+    case = make_case(order, people.agent)
+    case_assign(case=case, actor=people.team_lead, version=case.version, assignee=people.other_agent)
+    assert topics(user=people.other_agent) == ["assigned"]
+    case_assign(case=case, actor=people.director, version=case.version, assignee=None)
+    case_assign(case=case, actor=people.agent, version=case.version, assignee=people.agent)
+    assert topics(user=people.agent) == []
+
+
+def test_staff_get_mail_too_when_they_have_an_address(order, people):
+    people.other_agent.email = "agent2@example.com"
+    people.other_agent.save(update_fields=["email"])
+    case = make_case(order, people.agent)
+    case_assign(case=case, actor=people.team_lead, version=case.version, assignee=people.other_agent)
+    mail = OutboxMessage.objects.get(channel="email", topic="assigned")
+    assert mail.recipient == "agent2@example.com" and case.number in mail.subject
+
+
+def test_a_sensitive_description_alerts_team_leads_and_experts(order, people):
+    make_case(order, people.agent, description="再不处理我就去12315投诉并找媒体曝光")
+    assert "sensitive" in topics(user=people.team_lead)
+    assert "sensitive" in topics(user=people.expert)
+    note = Notification.objects.filter(user=people.expert, topic="sensitive").first()
+    assert "12315" in render(note.topic, note.context, "en")[1]
+
+
+def test_due_soon_breach_and_escalation_follow_the_sweep(order, people):
+    with time_machine.travel(T0, tick=False):
+        case = make_case(order, people.agent, category_code="not_as_described")
+        case_assign(case=case, actor=people.team_lead, version=case.version, assignee=people.agent)
+    with time_machine.travel(T0 + timedelta(minutes=1), tick=False):
+        sweep()
+    assert "due_soon" in topics(user=people.agent)
+    with time_machine.travel(T0 + timedelta(minutes=31), tick=False):
+        sweep()
+    assert "breached" in topics(user=people.team_lead)
+    with time_machine.travel(T0 + timedelta(minutes=92), tick=False):
+        sweep()
+    assert "escalated" in topics(user=people.director)
+    due = Notification.objects.filter(user=people.agent, topic="due_soon").first()
+    title, body = render(due.topic, due.context, "en")
+    assert case.number in title and "First response" in body
+
+
+def test_a_compensation_waiting_for_approval_reaches_the_approver(people):
+    order = OrderFactory(
+        customer=people.customer, goods_amount=Decimal("3999.00"), paid_amount=Decimal("3999.00")
+    )
+    OrderLineFactory(
+        order=order, line_no=1, unit_price=Decimal("3999.00"), product=ProductFactory(name="冰箱")
+    )
+    case = make_case(
+        order,
+        people.agent,
+        category_code="transit_damage",
+        resolution="compensation",
+        description="收到的冰箱外观有明显磕碰",
+    )
+    case = case_assign(case=case, actor=people.team_lead, version=case.version, assignee=people.agent)
+    compensation_propose(
+        case=case,
+        actor=people.agent,
+        kind="balance_credit",
+        percent=Decimal("10"),
+        description="物流磕碰，按商品金额 10% 补偿",
+    )
+    note = Notification.objects.get(user=people.team_lead, topic="approval_needed")
+    assert "399.90" in render(note.topic, note.context, "zh-hans")[1]
+
+
+def test_the_notification_centre_lists_counts_and_marks_read(order, people, api):
+    case = make_case(order, people.agent)
+    case_assign(case=case, actor=people.team_lead, version=case.version, assignee=people.other_agent)
+    agent = api(people.other_agent, "en")
+    answer = agent.get("/notifications").json()
+    assert answer["unread"] == 1
+    assert answer["items"][0]["title"] == f"New assignment: {case.number}"
+    assert answer["items"][0]["case"] == case.number
+    customer = api(people.customer_user).get("/notifications").json()
+    assert customer["unread"] == 1 and customer["items"][0]["topic"] == "request_received"
+    # Nobody reads anybody else's.
+    assert api(people.other_customer_user).get("/notifications").json() == {"unread": 0, "items": []}
+    assert agent.post("/notifications/read", {"ids": [answer["items"][0]["id"]]}).json() == {
+        "marked": 1,
+        "unread": 0,
+    }
+    assert api(people.customer_user).post("/notifications/read", {}).json() == {"marked": 1, "unread": 0}
+
+
+def test_the_notification_pages_for_staff_and_for_customers(order, people):
+    case = make_case(order, people.agent)
+    case_assign(case=case, actor=people.team_lead, version=case.version, assignee=people.other_agent)
+    staff = Client()
+    staff.force_login(people.other_agent)
+    page = staff.get("/notifications/").content.decode()
+    assert f"新分派：{case.number}" in page and f"/console/cases/{case.number}/" in page
+    assert '<span class="count"' in staff.get("/notifications/badge").content.decode()
+    assert staff.post("/notifications/", {}).status_code == 302
+    assert '<span class="count"' not in staff.get("/notifications/badge").content.decode()
+    customer = Client()
+    customer.force_login(people.customer_user)
+    page = customer.get("/notifications/").content.decode()
+    assert f"已收到您的售后申请 {case.number}" in page and f"/portal/cases/{case.number}/" in page
+    assert Client().get("/notifications/").status_code == 302
+
+
+@pytest.mark.parametrize("channels", [("in_app",), ()])
+def test_channels_can_be_turned_off(order, people, settings, channels):
+    settings.NOTIFY_CUSTOMER_CHANNELS = channels
+    make_case(order, people.agent)
+    assert Notification.objects.filter(customer=people.customer).exists() == ("in_app" in channels)
+    assert not OutboxMessage.objects.filter(channel="sms").exists()

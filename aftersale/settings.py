@@ -162,6 +162,10 @@ ALIYUN_SMS_ENDPOINT = os.environ.get("ALIYUN_SMS_ENDPOINT") or "https://dysmsapi
 ALIYUN_SMS_ACCESS_KEY_ID = os.environ.get("ALIYUN_SMS_ACCESS_KEY_ID") or ""
 ALIYUN_SMS_ACCESS_KEY_SECRET = os.environ.get("ALIYUN_SMS_ACCESS_KEY_SECRET") or ""
 ALIYUN_SMS_SIGN_NAME = os.environ.get("ALIYUN_SMS_SIGN_NAME") or ""
+# The provider's approved template per message: "otp:SMS_100,request_received:SMS_101,…".
+ALIYUN_SMS_TEMPLATES = dict(
+    item.split(":", 1) for item in config.env_list("ALIYUN_SMS_TEMPLATES", []) if ":" in item
+)
 # Inbound webhooks: how old a signed timestamp may be, in seconds, before the call counts as a replay.
 WEBHOOK_TOLERANCE_SECONDS = config.env_int("WEBHOOK_TOLERANCE_SECONDS", 300, minimum=1)
 

@@ -126,9 +126,10 @@ class AliyunSmsBackend:
             raise SmsError(f"no Alibaba Cloud SMS template configured for {template!r}", permanent=True)
         query = self.request_params(phone=phone, template_code=template_code, params=params or {})
         try:
-            response = httpx.get(
-                self.endpoint, params=query, timeout=getattr(settings, "SMS_TIMEOUT_SECONDS", 10)
-            )
+            # The query exactly as signed: RFC 3986 percent-encoding (httpx's own would differ).
+            encoded = "&".join(f"{percent_encode(k)}={percent_encode(v)}" for k, v in query.items())
+            timeout = getattr(settings, "SMS_TIMEOUT_SECONDS", 10)
+            response = httpx.get(f"{self.endpoint}?{encoded}", timeout=timeout)
         except httpx.HTTPError as error:
             raise SmsError(f"{type(error).__name__}: {error}") from error
         try:

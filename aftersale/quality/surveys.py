@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from aftersale.cases.lifecycle import Action, Status
@@ -118,17 +119,13 @@ def follow_up_open(*, survey: Survey, now: datetime | None = None) -> FollowUp:
             },
         )
         if assignee is not None:
-            Alert.objects.create(
-                recipient=assignee,
-                case=case,
-                kind=ALERT_FOLLOW_UP,
-                message=_("%(number)s 满意度评分 %(score)s 分，请在 %(deadline)s 前回访")
-                % {
+            with translation.override(settings.LANGUAGE_CODE):  # staff alerts: the site's language
+                message = _("%(number)s 满意度评分 %(score)s 分，请在 %(deadline)s 前回访") % {
                     "number": case.number,
                     "score": survey.score,
                     "deadline": timezone.localtime(follow_up.deadline).strftime("%Y-%m-%d %H:%M"),
-                },
-            )
+                }
+            Alert.objects.create(recipient=assignee, case=case, kind=ALERT_FOLLOW_UP, message=message)
     return follow_up
 
 

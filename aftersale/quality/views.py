@@ -1,0 +1,224 @@
+"""Quality pages in the console: the role dashboards, the cases behind a number, exports.
+
+Views stay thin: they read through kpis/dashboards and render."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, timedelta
+from functools import wraps
+from urllib.parse import urlencode
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from aftersale.cases.models import CaseCategory, CaseChannel
+from aftersale.common.errors import DomainError
+from aftersale.common.models import Team, User
+from aftersale.common.roles import Role
+
+from .dashboards import DRILL_LABELS, Scope, cases_behind, filter_from, scope_for, top_categories, top_skus
+from .exports import kpi_table, to_csv, to_xlsx
+from .kpis import KpiFilter, compute
+from .labels import KPI_LABELS, TARGETS, display
+from .models import FollowUp, FollowUpStatus
+
+CARD_KPIS = (
+    "cases",
+    "first_response_minutes",
+    "resolution_hours",
+    "closure_rate",
+    "first_contact_resolution",
+    "second_resolution_rate",
+    "escalation_rate",
+    "sla_attainment",
+    "csat",
+    "complaints_per_10k_orders",
+    "return_rate",
+)
+COST_KPIS = ("total_cost", "cost_per_order")
+FILTER_KEYS = ("start", "end", "granularity", "channel", "category", "sku", "agent", "team")
+
+
+def quality_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Signed-in agents, team leads and the all-seeing roles; bad filters answer 400 with the reason."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path(), reverse("console:login"))
+        try:
+            scope = scope_for(request.user)
+            return view(request, scope, *args, **kwargs)
+        except DomainError as error:
+            return render(request, "quality/error.html", {"errors": error.errors}, status=error.status)
+
+    return wrapped
+
+
+def _query(f: KpiFilter, granularity: str, **more) -> str:
+    values = {
+        "start": f.start.isoformat(),
+        "end": f.end.isoformat(),
+        "granularity": granularity,
+        "channel": f.channel,
+        "category": f.category,
+        "sku": f.sku,
+        "agent": f.agent_id or "",
+        "team": f.team_id or "",
+        **more,
+    }
+    return urlencode({k: v for k, v in values.items() if v not in ("", None)})
+
+
+def _next_bucket(day: date, granularity: str) -> date:
+    if granularity == "day":
+        return day + timedelta(days=1)
+    if granularity == "week":
+        return day + timedelta(days=7)
+    return (day.replace(day=28) + timedelta(days=4)).replace(day=1)
+
+
+def _choices(scope: Scope) -> dict:
+    language = get_language() or "zh-hans"
+    choices = {
+        "channels": CaseChannel.choices,
+        "categories": [(c.code, c.label(language)) for c in CaseCategory.objects.filter(is_active=True)],
+    }
+    if scope.sees_all:
+        choices["teams"] = list(Team.objects.order_by("name").values_list("id", "name"))
+        choices["agents"] = [
+            (u.pk, str(u))
+            for u in User.objects.filter(role__in=[Role.AGENT, Role.TEAM_LEAD], is_active=True).order_by("id")
+        ]
+    elif scope.agent_id is None:
+        choices["teams"] = list(Team.objects.filter(pk__in=scope.team_ids).values_list("id", "name"))
+        choices["agents"] = [
+            (u.pk, str(u))
+            for u in User.objects.filter(team_id__in=scope.team_ids, is_active=True).order_by("id")
+        ]
+    return choices
+
+
+@require_GET
+@quality_view
+def dashboard(request: HttpRequest, scope: Scope) -> HttpResponse:
+    f, granularity = filter_from(request.GET, scope)
+    whole = compute(f)[None]
+    buckets = [(key, values) for key, values in compute(f, granularity).items() if key is not None]
+    names = CARD_KPIS + (COST_KPIS if scope.sees_cost else ())
+    cards = [
+        {
+            "name": name,
+            "label": KPI_LABELS[name],
+            "value": display(name, whole[name]),
+            "target": display(name, TARGETS[name]) if name in TARGETS else "",
+            "below_target": name in TARGETS and whole[name] is not None and whole[name] < TARGETS[name],
+            "drill": reverse("quality:drill") + "?" + _query(f, granularity, kpi=name),
+        }
+        for name in names
+    ]
+    chart = {
+        "labels": [key.isoformat() for key, _values in buckets],
+        "drill": [
+            reverse("quality:drill")
+            + "?"
+            + _query(f.with_period(key, min(_next_bucket(key, granularity), f.end)), granularity, kpi="cases")
+            for key, _values in buckets
+        ],
+        "series": {
+            name: [None if values[name] is None else float(values[name]) for _k, values in buckets]
+            for name in ("cases", "csat", "sla_attainment", "first_response_minutes")
+        },
+        "names": {name: str(KPI_LABELS[name]) for name in KPI_NAMES_SHOWN},
+        "cost": [float(values["total_cost"]) for _k, values in buckets] if scope.sees_cost else None,
+        "categories": [
+            {
+                "name": row["category__name_en"]
+                if (get_language() or "").startswith("en") and row["category__name_en"]
+                else row["category__name"],
+                "value": row["n"],
+            }
+            for row in top_categories(f)
+        ],
+    }
+    follow_ups = []
+    if scope.role != Role.AGENT:
+        follow_ups = FollowUp.objects.filter(status=FollowUpStatus.OPEN).select_related(
+            "case", "survey", "assignee"
+        )
+        if not scope.sees_all:
+            follow_ups = follow_ups.filter(assignee=request.user)
+        follow_ups = list(follow_ups.order_by("deadline")[:10])
+    return render(
+        request,
+        "quality/dashboard.html",
+        {
+            "scope": scope,
+            "f": f,
+            "granularity": granularity,
+            "cards": cards,
+            "chart": chart,
+            "skus": top_skus(f),
+            "follow_ups": follow_ups,
+            "choices": _choices(scope),
+            "export_query": _query(f, granularity),
+            "title": {
+                Role.AGENT: _("我的服务指标"),
+                Role.TEAM_LEAD: _("本组服务指标"),
+            }.get(scope.role, _("全局服务指标与成本")),
+        },
+    )
+
+
+KPI_NAMES_SHOWN = ("cases", "csat", "sla_attainment", "first_response_minutes", "total_cost")
+
+
+@require_GET
+@quality_view
+def drill(request: HttpRequest, scope: Scope) -> HttpResponse:
+    f, granularity = filter_from(request.GET, scope)
+    kpi = request.GET.get("kpi") or "cases"
+    if kpi in COST_KPIS and not scope.sees_cost:
+        kpi = "cases"
+    cases = cases_behind(f, kpi)
+    page = Paginator(cases, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "quality/drill.html",
+        {
+            "f": f,
+            "kpi": kpi,
+            "label": DRILL_LABELS[kpi],
+            "kpi_label": KPI_LABELS[kpi],
+            "page": page,
+            "back": reverse("quality:dashboard") + "?" + _query(f, granularity),
+            "query": _query(f, granularity, kpi=kpi),
+        },
+    )
+
+
+@require_GET
+@quality_view
+def export(request: HttpRequest, scope: Scope, fmt: str) -> HttpResponse:
+    f, granularity = filter_from(request.GET, scope)
+    rows = kpi_table(f, granularity if request.GET.get("split", "1") == "1" else None)
+    if not scope.sees_cost:
+        drop = {str(KPI_LABELS[name]) for name in COST_KPIS}
+        keep = [i for i, name in enumerate(rows[0]) if name not in drop]
+        rows = [[row[i] for i in keep] for row in rows]
+    name = f"kpi-{f.start.isoformat()}-{f.end.isoformat()}"
+    if fmt == "xlsx":
+        response = HttpResponse(
+            to_xlsx(rows), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+    else:
+        response = HttpResponse(to_csv(rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response

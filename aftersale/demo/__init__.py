@@ -16,6 +16,7 @@ from django.utils import timezone
 from aftersale.catalog.models import Order
 from aftersale.common.models import User
 from aftersale.common.roles import Role
+from aftersale.knowledge.demo import knowledge_demo_load
 from aftersale.sla.models import AgentProfile
 
 from .people import ACCOUNTS, MARKER_USERNAME, Cast, people_create
@@ -44,6 +45,7 @@ def demo_load(*, force: bool = False) -> bool:
         accounts_link(book, cast.users)
         _cases_play(plays, order_nos, cast)
         _enrol_agents(cast)
+        knowledge_demo_load(actor=cast["admin"])
     return True
 
 

@@ -13,8 +13,17 @@ from aftersale.cases.services import ASSIGNABLE_ROLES, ASSIGNER_ROLES
 from aftersale.common.models import User
 from aftersale.common.permissions import role_of
 from aftersale.common.roles import HANDLING_ROLES, Department, Role
-from aftersale.fulfilment.models import CompensationOffer, OfferKind, OfferStatus
+from aftersale.fulfilment.models import (
+    CompensationOffer,
+    Disposition,
+    OfferKind,
+    OfferStatus,
+    ReturnAuthorization,
+    ReturnStatus,
+)
+from aftersale.fulfilment.services.casework import WAREHOUSE, is_department_member
 from aftersale.fulfilment.services.compensation import APPROVER_ROLES
+from aftersale.fulfilment.services.inspections import checklist_for
 from aftersale.policy.engine import may_approve
 from aftersale.policy.services import playbook_active
 from aftersale.sla.risk import RED_TICKET_ROLES
@@ -66,20 +75,37 @@ def work_panel(user, case: Case) -> WorkPanel:
     )
 
 
+def may_handle_goods(user) -> bool:
+    return role_of(user) in HANDLING_ROLES or is_department_member(user, WAREHOUSE)
+
+
+def inspection_fields(rma: ReturnAuthorization) -> list[tuple[str, str]]:
+    """(form field name, checklist item) of the inspection form."""
+    return [(f"check{i}", item) for i, item in enumerate(checklist_for(rma))]
+
+
+@dataclass
+class ReturnView:
+    rma: ReturnAuthorization
+    checklist: list[tuple[str, str]] | None  # the inspection form's items, when the user may inspect now
+
+
 @dataclass
 class OfferView:
     offer: CompensationOffer
     may_decide: bool
+    approver: str
 
 
 @dataclass
 class FulfilmentPanel:
-    returns: list
+    returns: list[ReturnView]
     refunds: list
     offers: list[OfferView]
     work_orders: list
     can_propose: bool
     offer_kinds: list[tuple[str, str]]
+    dispositions: list[tuple[str, str]]
 
     @property
     def empty(self) -> bool:
@@ -91,7 +117,15 @@ def fulfilment_panel(user, case: Case) -> FulfilmentPanel:
     playbook = playbook_active().playbook
     offers = list(case.compensation_offers.select_related("offered_by", "decided_by").order_by("id"))
     return FulfilmentPanel(
-        returns=list(case.returns.order_by("id")),
+        returns=[
+            ReturnView(
+                rma=rma,
+                checklist=inspection_fields(rma)
+                if rma.status == ReturnStatus.RECEIVED and may_handle_goods(user)
+                else None,
+            )
+            for rma in case.returns.order_by("id")
+        ],
         refunds=list(case.refunds.order_by("id")),
         offers=[
             OfferView(
@@ -100,10 +134,12 @@ def fulfilment_panel(user, case: Case) -> FulfilmentPanel:
                 and role in APPROVER_ROLES
                 and offer.offered_by_id != user.pk
                 and may_approve(role, offer.amount, playbook),
+                approver=str(Role(offer.approver_role).label) if offer.approver_role in Role.values else "",
             )
             for offer in offers
         ],
         work_orders=list(case.work_orders.select_related("responsible").order_by("id")),
         can_propose=role in HANDLING_ROLES and case.status in OPEN_STATUSES,
         offer_kinds=list(OfferKind.choices),
+        dispositions=list(Disposition.choices),
     )

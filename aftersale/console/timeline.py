@@ -49,6 +49,54 @@ EXCEPTION_REASONS = {
     "compensation_over_limit": gettext_lazy("补偿超出权限"),
 }
 _FIELDS = {"priority": Priority, "department": Department, "status": Status}
+# Fulfilment steps, in the words both staff and the customer read on the timeline.
+STEP_TITLES = {
+    "return.authorized": gettext_lazy("退货已授权，请按地址寄回商品"),
+    "return.shipped": gettext_lazy("商品已寄回"),
+    "return.pickup_booked": gettext_lazy("已预约上门取件"),
+    "return.received": gettext_lazy("仓库已签收退货"),
+    "return.inspected": gettext_lazy("退货已验收"),
+    "return.returned_to_customer": gettext_lazy("商品验收未通过，已退回"),
+    "refund.requested": gettext_lazy("已申请退款"),
+    "refund.succeeded": gettext_lazy("退款已到账"),
+    "refund.failed": gettext_lazy("退款失败"),
+    "compensation.requested": gettext_lazy("补偿待审批"),
+    "compensation.approved": gettext_lazy("补偿已批准"),
+    "compensation.rejected": gettext_lazy("补偿被驳回"),
+    "compensation.offered": gettext_lazy("为您提供补偿"),
+    "compensation.accepted": gettext_lazy("已接受补偿"),
+    "compensation.declined": gettext_lazy("已拒绝补偿"),
+    "compensation.withdrawn": gettext_lazy("补偿已撤回"),
+    "compensation.paid": gettext_lazy("补偿已发放"),
+    "work_order.created": gettext_lazy("下发执行单"),
+    "work_order.started": gettext_lazy("执行单处理中"),
+    "work_order.completed": gettext_lazy("执行单已完成"),
+    "work_order.cancelled": gettext_lazy("执行单已取消"),
+    "exchange.reserved": gettext_lazy("换货商品已备货"),
+    "exchange.shipped": gettext_lazy("换货商品已发出"),
+    "exchange.delivered": gettext_lazy("换货商品已签收"),
+    "repair.created": gettext_lazy("已创建维修单"),
+    "repair.received": gettext_lazy("维修中心已收到商品"),
+    "repair.diagnosed": gettext_lazy("维修检测完成"),
+    "repair.parts_reserved": gettext_lazy("维修配件已预留"),
+    "repair.waiting_parts": gettext_lazy("等待维修配件"),
+    "repair.parts_arrived": gettext_lazy("维修配件已到货"),
+    "repair.completed": gettext_lazy("维修完成"),
+    "repair.returned": gettext_lazy("维修后的商品已寄回"),
+    "repair.exchange_entitled": gettext_lazy("多次维修未修好，可申请换货"),
+}
+
+
+def _step_detail(kind: str, p: dict) -> str:
+    if kind == "return.authorized" and p.get("address"):
+        return " ".join(filter(None, [p.get("address", ""), p.get("contact", ""), p.get("phone", "")]))
+    if kind in ("return.shipped", "exchange.shipped", "repair.returned", "return.returned_to_customer"):
+        return " ".join(filter(None, [p.get("carrier", ""), p.get("tracking_no", ""), p.get("reason", "")]))
+    if kind.startswith(("refund.", "compensation.")) and p.get("amount"):
+        return f"¥{p['amount']}"
+    if kind == "work_order.completed":
+        return p.get("result", "")
+    return ""
 
 
 def _field_label(name: str) -> str:
@@ -114,6 +162,8 @@ def _event_text(event: CaseEvent, *, for_customer: bool) -> tuple[str, str]:
         return _("时效即将到期"), ""
     if kind == "case.escalated":
         return _("时效已升级（第 %(level)s 级）") % {"level": p.get("level", "")}, ""
+    if kind in STEP_TITLES:
+        return str(STEP_TITLES[kind]), _step_detail(kind, p)
     return kind, ""
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import actions, inbox, views
+from . import actions, inbox, views, warehouse
 
 app_name = "console"
 
@@ -9,6 +9,9 @@ urlpatterns = [
     path("tabs/", views.queue_tabs, name="tabs"),
     path("search/", views.queue_search, name="search"),
     path("approvals/", inbox.approvals, name="approvals"),
+    path("returns/", warehouse.returns_desk, name="returns"),
+    path("returns/receive/", warehouse.return_receive_view, name="return_receive"),
+    path("returns/<str:number>/inspect/", warehouse.return_inspect_view, name="inspect"),
     path("work-orders/", inbox.work_orders, name="work_orders"),
     path("work-orders/<str:number>/<str:action>/", inbox.work_order_action, name="work_order_action"),
     path(

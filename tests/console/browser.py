@@ -78,11 +78,15 @@ def browser_db():
         return
     migration = import_module("aftersale.cases.migrations.0003_append_only_events")
     with connection.cursor() as cursor:
+        # Rows elsewhere (a notification's event, say) may still point at the events: the flush
+        # that follows empties those tables too.
+        cursor.execute("PRAGMA foreign_keys = OFF")
         for sql in migration.SQLITE_REVERSE:
             cursor.execute(sql)
         cursor.execute("DELETE FROM cases_caseevent")
         for sql in migration.SQLITE:
             cursor.execute(sql)
+        cursor.execute("PRAGMA foreign_keys = ON")
 
 
 def new_page(browser, live_server, *, width: int = 1280, height: int = 900, mobile: bool = False):

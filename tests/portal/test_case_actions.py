@@ -37,7 +37,7 @@ def test_a_new_request_can_be_cancelled_with_a_reason(customer, case):
     assert 'data-customer-action="close"' not in page and 'data-customer-action="reopen"' not in page
     refused = _act(customer, case, "cancel")
     assert refused.status_code == 400
-    assert "原因" in refused.content.decode()
+    assert "执行“取消”须填写原因" in refused.content.decode()
     assert Case.objects.get(pk=case.pk).status == "new"
     response = _act(customer, case, "cancel", "不需要了")
     assert response.status_code == 302

@@ -182,3 +182,27 @@ def list_deliveries(request, subscription_id: int, limit: int = Query(50, ge=1, 
         )
         for m in messages
     ]
+
+
+class InboundOut(Schema):
+    status: str
+    event_id: str
+    topic: str
+    result: dict
+
+
+@router.post("/webhooks/inbound/{slug}", response=InboundOut, auth=None)
+def receive_webhook(request, slug: str):
+    """A platform's signed call (orders, after-sales requests). Authenticated by its signature, not a
+    token: see docs/channels.md for the formats. A redelivered event id answers "duplicate"."""
+    from .inbound import inbound_receive
+
+    result = inbound_receive(
+        slug=slug,
+        headers=dict(request.headers),
+        body=request.body,
+        remote_addr=request.META.get("REMOTE_ADDR", ""),
+    )
+    return InboundOut(
+        status=result.status, event_id=result.event_id, topic=result.topic, result=result.result
+    )

@@ -126,7 +126,10 @@ class HandbookDiffOut(Schema):
 
 
 @router.get(
-    "/sop/handbook/diff", response=HandbookDiffOut, summary="What changed in the handbook between versions"
+    "/sop/handbook/diff",
+    response=HandbookDiffOut,
+    by_alias=True,
+    summary="What changed in the handbook between versions",
 )
 def diff(request, query: Query[DiffQuery]):
     _staff(request)

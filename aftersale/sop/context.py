@@ -91,6 +91,10 @@ DATA_LABELS = {
     "小家电赠品": gettext_lazy("小家电赠品"),
     "一组": gettext_lazy("一组"),
     "二组": gettext_lazy("二组"),
+    "技术故障转运维": gettext_lazy("技术故障转运维"),
+    "质量问题转品控": gettext_lazy("质量问题转品控"),
+    "少发错发转仓储": gettext_lazy("少发错发转仓储"),
+    "描述不符转商家": gettext_lazy("描述不符转商家"),
 }
 FIELD_LABELS = {
     "customer.tier": gettext_lazy("会员等级"),
@@ -213,7 +217,7 @@ class Context:
         tier = next((t for t in self.tiers if t.level == level), None)
         if tier is None and target == "manager":
             tier = next((t for t in self.tiers if t.role == "manager"), None)
-        return f"{name}（{tier.title}）" if tier and tier.title != name else name
+        return f"{name}（{tier.title}）" if tier and tier.count is not None else name
 
     @property
     def issue_categories(self) -> list[str]:

@@ -119,11 +119,11 @@ def roles_kpis(ctx: Context) -> Section:
     }
     for tier in ctx.tiers:
         count = str(tier.count) if tier.count else "—"
-        rows.append(
-            [str(tier.level), f"{tier.title}（{TIER_ROLE_LABELS[tier.role]}）", count, str(duties[tier.role])]
-        )
+        name = tier.title if tier.count is None else f"{tier.title}（{TIER_ROLE_LABELS[tier.role]}）"
+        rows.append([str(tier.level), name, count, str(duties[tier.role])])
     items = [
         _("资深专家组：处理触发敏感词、法律或舆情风险的工单。"),
+        _("部门协作：仓储、品控/研发、运维、物流与商家按执行单处理转派给本部门的工作。"),
         _("流程优化师：只读全部工单，分析时效与流程瓶颈，提出政策修改建议。"),
         _(
             "考核指标：首次响应 ≤ %(first)s；普通工单 %(close)s内结案，达成率 ≥ %(att)s；满意度（CSAT）≥ %(csat)s；一次解决率（FCR）≥ %(fcr)s。"
@@ -136,6 +136,8 @@ def roles_kpis(ctx: Context) -> Section:
             "fcr": percent(ctx.fcr),
         },
     ]
+    if ctx.playbook.teams:
+        items.insert(0, _("班组：%(teams)s。") % {"teams": join([label(t.name) for t in ctx.playbook.teams])})
     return Section("roles_kpis", _("角色与考核指标"), table=rows, items=items)
 
 
@@ -175,7 +177,11 @@ def classification(ctx: Context) -> Section:
 def return_process(ctx: Context) -> Section:
     pb = ctx.playbook
     no_reason, quality, levels = pb.returns.no_reason, pb.quality, pb.service_levels
-    payer = _("买家") if no_reason.freight_payer == "buyer" else _("商家")
+    freight = (
+        _("无理由退货的退回运费由买家承担")
+        if no_reason.freight_payer == "buyer"
+        else _("无理由退货的退回运费由商家承担")
+    )
     steps = [
         _(
             "核验资格：签收次日零点起算，%(nr)s内无理由退货（商品完好）；质量问题 %(qr)s内可退货、%(qe)s内可换货，保修期内免费维修。定作、鲜活易腐、已拆封的数字商品、已交付的报刊依法不适用无理由退货。"
@@ -189,9 +195,9 @@ def return_process(ctx: Context) -> Section:
         _("审核：%(n)s内给出结论——同意、需补充材料或不适用，并说明依据。")
         % {"n": working_days(levels.review_working_days)},
         _(
-            "开具退货授权（RMA）：生成退货单号，告知退货地址、联系人和电话；无理由退货的退回运费由%(payer)s承担，质量问题来回运费由商家承担，可预约上门取件。"
+            "开具退货授权（RMA）：生成退货单号，告知退货地址、联系人和电话；%(freight)s，质量问题来回运费由商家承担，可预约上门取件。"
         )
-        % {"payer": payer},
+        % {"freight": freight},
         _("收货验收：仓库收到退货后 %(n)s内验收，检查完好性、配件与序列号，并拍照留存。")
         % {"n": days(levels.inspection_days)},
         _("退款：验收通过后 %(h)s内原路退款；未退回的赠品按事先声明的价格扣除。")
@@ -206,7 +212,11 @@ def return_process(ctx: Context) -> Section:
         },
         _("结案：告知客户结果，记录处理结果，邀请客户评价（1–5 分）。"),
     ]
-    items = []
+    items = [_("仅退款：未发货的订单可直接退款；少发、漏发的商品可申请仅退款，无需退回。")]
+    if no_reason.honour_checkout_confirmation:
+        items.append(
+            _("下单时经买家确认“不宜退货”的商品不适用无理由退货；未经确认的，必须按无理由退货受理。")
+        )
     if pb.returns.any_reason_exchange_days:
         items.append(
             _("无理由换货（如尺码、颜色）：签收后 %(d)s内可换，运费规则同无理由退货。")
@@ -226,6 +236,14 @@ def return_process(ctx: Context) -> Section:
             % {"t": money(no_reason.free_shipping_threshold)}
         )
     return Section("return_process", _("退换货流程"), steps=steps, items=items)
+
+
+def intact_standards(ctx: Context) -> Section:
+    rows = [[_("商品品类"), _("“商品完好”的标准")]]
+    for kind, items in ctx.playbook.returns.no_reason.intact_checklist.items():
+        rows.append([str(BUSINESS_LABELS.get(kind, kind)), join([label(i) for i in items])])
+    intro = _("无理由退货要求商品完好：为检查而拆开包装或合理试用，不影响完好。各品类标准如下。")
+    return Section("intact", _("商品完好标准"), intro, table=rows)
 
 
 def evidence_rules(ctx: Context) -> Section:
@@ -332,7 +350,7 @@ def compensation_matrix(ctx: Context) -> Section:
     from aftersale.policy.engine import approver_for
 
     pb = ctx.playbook
-    rows = [[_("情形"), _("补偿"), _("审批")]]
+    rows = [[_("情形"), _("补偿"), _("审批人")]]
     covered = set()
     for scenario in pb.compensation.scenarios:
         covered.add(scenario.category)
@@ -393,7 +411,7 @@ def sensitive_words(ctx: Context) -> Section:
     lexicon = ctx.playbook.lexicon
     intro = _("敏感词：%(words)s。") % {"words": join(lexicon.words)}
     steps = [
-        _("系统在客户消息与工单描述中识别敏感词，自动将优先级升为 %(p)s并转资深专家组。")
+        _("系统在客户消息与工单描述中识别敏感词，自动将优先级升为 %(p)s，并转资深专家组。")
         % {"p": lexicon.raise_priority_to},
         _("冻结自动驳回，保全全部聊天记录、凭证与物流信息。"),
         _("立即通知客服组长；专家组在 P0 时限 %(t)s内联系客户。") % {"t": minutes(_ack_minutes(ctx, "P0"))},
@@ -483,6 +501,7 @@ HANDBOOK = (
     intake,
     classification,
     return_process,
+    intact_standards,
     evidence_rules,
     compensation_matrix,
     service_recovery,

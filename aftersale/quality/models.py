@@ -97,3 +97,33 @@ class FollowUp(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.status}"
+
+
+class BatchDefect(models.Model):
+    """A spike of quality cases in one SKU's batch, found by the batch-defect scan."""
+
+    sku = models.CharField(_("SKU"), max_length=64)
+    batch_no = models.CharField(_("批次号"), max_length=64)
+    window_start = models.DateTimeField(_("窗口开始"))
+    window_end = models.DateTimeField(_("窗口结束"))
+    observed = models.PositiveIntegerField(_("窗口内质量问题单数"))
+    expected = models.FloatField(_("按基线预期单数"))
+    p_value = models.FloatField(_("P 值"))
+    cases = models.ManyToManyField(Case, verbose_name=_("相关售后单"), related_name="batch_defects")
+    work_order = models.ForeignKey(
+        "fulfilment.WorkOrder",
+        verbose_name=_("品控执行单"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("发现时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("批次质量异常")
+        verbose_name_plural = _("批次质量异常")
+        indexes = [models.Index(fields=["sku", "batch_no", "-created_at"], name="batch_defect_sku_batch")]
+
+    def __str__(self) -> str:
+        return f"{self.sku} {self.batch_no}"

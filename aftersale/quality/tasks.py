@@ -10,3 +10,10 @@ from .surveys import surveys_remind
 @shared_task(name="aftersale.quality.surveys_remind")
 def remind_surveys() -> int:
     return surveys_remind()
+
+
+@shared_task(name="aftersale.quality.batch_defects_scan")
+def scan_batch_defects() -> int:
+    from .defects import batch_defects_scan
+
+    return len(batch_defects_scan())

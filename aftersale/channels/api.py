@@ -6,6 +6,7 @@ from datetime import datetime
 
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
+from ninja.responses import Status as Reply
 from pydantic import Field
 
 from aftersale.common.errors import NotFound
@@ -121,7 +122,7 @@ def create_subscription(request, payload: SubscriptionIn):
     subscription = webhook_subscribe(
         actor=request.auth, name=payload.name, url=payload.url, secret=payload.secret, events=payload.events
     )
-    return 201, _subscription_out(subscription)
+    return Reply(201, _subscription_out(subscription))
 
 
 class AttemptOut(Schema):

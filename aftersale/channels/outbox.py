@@ -112,10 +112,10 @@ def outbox_deliver(*, now: datetime | None = None, batch: int = BATCH, channels=
         if not claimed:
             return report
         for message in claimed:
-            _deliver_one(message, report)
+            _deliver_one(message, report, now)
 
 
-def _deliver_one(message: OutboxMessage, report: DeliveryReport) -> None:
+def _deliver_one(message: OutboxMessage, report: DeliveryReport, now: datetime | None) -> None:
     started = timezone.now()
     clock = time.monotonic()
     status_code = None
@@ -144,7 +144,7 @@ def _deliver_one(message: OutboxMessage, report: DeliveryReport) -> None:
                 status=OutboxStatus.PENDING,
                 claimed_until=None,
                 last_error=detail[:2000],
-                next_attempt_at=finished + retry_delay(message.attempts),
+                next_attempt_at=max(finished, now or finished) + retry_delay(message.attempts),
             )
             report.retried += settled
         DeliveryAttempt.objects.create(

@@ -77,10 +77,9 @@ def event_record(
 
 
 def events_record_many(new_events: list[CaseEvent]) -> None:
-    """Append many events at once (the sweeper), then hand each to its handlers, if any."""
-    if any(events.handlers_for(e.kind) for e in new_events) or events.handlers_for("*"):
-        for event in CaseEvent.objects.bulk_create(new_events):
-            events.dispatch(event)
+    """Append many events at once (the sweeper), then hand them to their handlers, if any."""
+    if events.has_handlers("*") or any(events.has_handlers(kind) for kind in {e.kind for e in new_events}):
+        events.dispatch_many(CaseEvent.objects.bulk_create(new_events))
     else:
         insert_rows(CaseEvent, new_events)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated
 
 from django.utils import timezone
@@ -17,7 +17,8 @@ from aftersale.common.permissions import require_role, role_of
 from aftersale.common.roles import ALL_CASES_ROLES
 from aftersale.common.schemas import InSchema
 
-from .models import FollowUp, FollowUpOutcome, FollowUpStatus, Survey
+from .models import FollowUp, FollowUpOutcome, FollowUpStatus, QaReview, QaSample, Survey
+from .sampling import CHECKLIST, QA_ROLES, qa_review_complete, qa_sample_draw, qa_scores
 from .surveys import FOLLOW_UP_ROLES, follow_up_record, survey_answer
 
 router = Router(tags=["quality"])
@@ -143,3 +144,120 @@ def follow_up_complete(request, follow_up_id: FollowUpId, payload: FollowUpIn):
         follow_up=follow_up, outcome=payload.outcome, note=payload.note, actor=request.auth
     )
     return _follow_up_out(FollowUp.objects.select_related("case", "survey", "assignee").get(pk=follow_up.pk))
+
+
+# ---- QA sampling --------------------------------------------------------------------------------
+
+Month = Annotated[str, Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
+
+
+class QaSampleIn(InSchema):
+    month: Month
+    rate: float = Field(default=0.05, gt=0, le=1)
+    seed: int | None = Field(default=None, ge=0, lt=2**62)
+
+
+class QaItemOut(Schema):
+    key: str
+    label: str
+    question: str
+    value: bool | None
+    source: str
+
+
+class QaReviewOut(Schema):
+    id: int
+    case: str
+    agent: str
+    team: str
+    items: list[QaItemOut]
+    score: float | None
+    reviewed_at: datetime | None
+
+
+class QaSampleOut(Schema):
+    month: str
+    rate: float
+    seed: int
+    reviews: list[QaReviewOut]
+
+
+class QaReviewIn(InSchema):
+    answers: dict[str, bool]
+
+
+class QaScoreOut(Schema):
+    agents: list[dict]
+    teams: list[dict]
+
+
+def _review_out(review) -> QaReviewOut:
+    return QaReviewOut(
+        id=review.pk,
+        case=review.case.number,
+        agent=str(review.agent),
+        team=review.team.name if review.team else "",
+        items=[
+            QaItemOut(
+                key=item.key,
+                label=str(item.label),
+                question=str(item.question),
+                value=review.items.get(item.key, {}).get("value"),
+                source=review.items.get(item.key, {}).get("source", "reviewer"),
+            )
+            for item in CHECKLIST
+        ],
+        score=review.score,
+        reviewed_at=review.reviewed_at,
+    )
+
+
+def _sample(request, month: str) -> QaSample:
+    require_role(request.auth, QA_ROLES, action=_("查看质检"))
+    sample = QaSample.objects.filter(month=date.fromisoformat(f"{month}-01")).first()
+    if sample is None:
+        raise NotFound("month", _("该月还没有抽样"))
+    return sample
+
+
+def _sample_out(sample: QaSample) -> QaSampleOut:
+    reviews = sample.reviews.select_related("case", "agent", "team").order_by("agent_id", "case_id")
+    return QaSampleOut(
+        month=sample.month.strftime("%Y-%m"),
+        rate=sample.rate,
+        seed=sample.seed,
+        reviews=[_review_out(r) for r in reviews],
+    )
+
+
+@router.post(
+    "/qa/samples", response={201: QaSampleOut}, summary="Draw a month's QA sample (stratified by agent)"
+)
+def qa_sample_create(request, payload: QaSampleIn):
+    sample = qa_sample_draw(
+        month=date.fromisoformat(f"{payload.month}-01"),
+        actor=request.auth,
+        rate=payload.rate,
+        seed=payload.seed,
+    )
+    return Reply(201, _sample_out(sample))
+
+
+@router.get("/qa/samples/{month}", response=QaSampleOut, summary="A month's QA sample and its scorecards")
+def qa_sample_detail(request, month: Month):
+    return _sample_out(_sample(request, month))
+
+
+@router.get("/qa/samples/{month}/scores", response=QaScoreOut, summary="QA score per agent and per team")
+def qa_sample_scores(request, month: Month):
+    return qa_scores(_sample(request, month))
+
+
+@router.post("/qa/reviews/{review_id}", response=QaReviewOut, summary="Complete a scorecard's reviewer items")
+def qa_review_submit(request, review_id: FollowUpId, payload: QaReviewIn):
+    require_role(request.auth, QA_ROLES, action=_("质检评分"))
+    review = QaReview.objects.select_related("case", "agent", "team").filter(pk=review_id).first()
+    if review is None:
+        raise NotFound("review", _("质检记录不存在"))
+    review = qa_review_complete(review=review, answers=payload.answers, actor=request.auth)
+    return _review_out(QaReview.objects.select_related("case", "agent", "team").get(pk=review.pk))

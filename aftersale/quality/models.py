@@ -127,3 +127,51 @@ class BatchDefect(models.Model):
 
     def __str__(self) -> str:
         return f"{self.sku} {self.batch_no}"
+
+
+class QaSample(models.Model):
+    """One month's random sample of closed cases for quality assurance, stratified by agent."""
+
+    month = models.DateField(_("月份"), unique=True, help_text=_("当月 1 日"))
+    rate = models.FloatField(_("抽样比例"))
+    seed = models.BigIntegerField(_("随机种子"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("质检抽样")
+        verbose_name_plural = _("质检抽样")
+
+    def __str__(self) -> str:
+        return self.month.strftime("%Y-%m")
+
+
+class QaReview(models.Model):
+    """The execution-checklist scorecard of one sampled case (seed 001, section 6)."""
+
+    sample = models.ForeignKey(QaSample, on_delete=models.CASCADE, related_name="reviews")
+    case = models.ForeignKey(
+        Case, verbose_name=_("售后单"), on_delete=models.PROTECT, related_name="qa_reviews"
+    )
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("客服"), on_delete=models.PROTECT, related_name="qa_reviews"
+    )
+    team = models.ForeignKey(
+        "common.Team",
+        verbose_name=_("客服组"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    items = models.JSONField(_("检查项"), default=dict)
+    score = models.FloatField(_("得分"), null=True, blank=True)
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(_("评审时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("质检评分")
+        verbose_name_plural = _("质检评分")
+        constraints = [models.UniqueConstraint(fields=["sample", "case"], name="one_review_per_case")]

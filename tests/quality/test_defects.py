@@ -52,9 +52,7 @@ def _complain(orders, agent, days_before_now: list[float]) -> list:
 def sales(people):
     x, y = ProductFactory(sku="SKU-X"), ProductFactory(sku="SKU-Y")
     orders = {
-        (sku.sku, batch): _sell(people.customer, sku, batch, 20)
-        for sku in (x, y)
-        for batch in ("B1", "B2")
+        (sku.sku, batch): _sell(people.customer, sku, batch, 20) for sku in (x, y) for batch in ("B1", "B2")
     }
     agent = people.agent
     # SKU-X: 2 cases per batch in the 56-day baseline, then 8 from batch B2 in the last 14 days.

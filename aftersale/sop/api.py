@@ -1,4 +1,5 @@
-"""SOP endpoints: generate from a business description, publish the draft, the handbook and its diff."""
+"""SOP endpoints: generate from a business description, publish the draft, the handbook and its diff,
+training materials and the quiz."""
 
 from __future__ import annotations
 
@@ -17,7 +18,14 @@ from aftersale.common.schemas import InSchema
 
 from .render import FORMATS, render
 from .schemas import GenerateIn
-from .services import handbook_diff, handbook_document, sop_draft_publish, sop_generate
+from .services import (
+    handbook_diff,
+    handbook_document,
+    sop_draft_publish,
+    sop_generate,
+    training_document,
+    training_quiz,
+)
 
 router = Router(tags=["sop"])
 Format = Literal["json", "md", "html", "docx", "pdf"]
@@ -134,3 +142,39 @@ class HandbookDiffOut(Schema):
 def diff(request, query: Query[DiffQuery]):
     _staff(request)
     return handbook_diff(old=query.old, new=query.new, lang=_lang(query.lang))
+
+
+class TrainingQuery(Schema):
+    role: Literal["agent", "team_lead", "director", "optimizer"]
+    version: int | None = Field(default=None, ge=1, le=2**31, description="Default: the active version")
+    format: DocFormat = "md"
+    lang: Lang | None = None
+
+
+@router.get("/sop/training", summary="Training materials for a role (md, html, docx, pdf)")
+def training(request, query: Query[TrainingQuery]):
+    _staff(request)
+    document = training_document(role=query.role, number=query.version, lang=_lang(query.lang))
+    name = f"training-{query.role}-{_lang(query.lang)}"
+    return file_response(render(document, query.format), query.format, name)
+
+
+class QuizQuery(Schema):
+    version: int | None = Field(default=None, ge=1, le=2**31, description="Default: the active version")
+    lang: Lang | None = None
+
+
+class QuestionOut(Schema):
+    key: str
+    text: str
+    choices: list[str]
+    answer: str
+    explanation: str
+
+
+@router.get(
+    "/sop/training/quiz", response=list[QuestionOut], summary="The quiz and its key (from the engine)"
+)
+def training_quiz_view(request, query: Query[QuizQuery]):
+    _staff(request)
+    return [QuestionOut(**vars(q)) for q in training_quiz(number=query.version, lang=_lang(query.lang))]

@@ -84,6 +84,37 @@ def cmd_diff(args: argparse.Namespace) -> int:
     return 0
 
 
+def _at(value: str | None):
+    if not value:
+        return None
+    from datetime import datetime, time
+
+    from django.utils import timezone
+
+    try:
+        day = datetime.strptime(value, "%Y-%m-%d").date()
+    except ValueError:
+        from aftersale.common.errors import DomainError
+
+        raise DomainError("at", f"not a date (YYYY-MM-DD): {value}") from None
+    return timezone.make_aware(datetime.combine(day, time(12)))
+
+
+def cmd_training(args: argparse.Namespace) -> int:
+    from aftersale.common.errors import DomainError
+
+    from .render import render
+    from .services import training_document
+
+    try:
+        document = training_document(role=args.role, number=args.version, lang=args.lang, at=_at(args.at))
+        content = render(document, args.format)
+    except DomainError as exc:
+        return _fail(str(exc))
+    _write(content, args.out)
+    return 0
+
+
 def add_parser(sub, setup) -> None:
     """Adds the `sop` command group; `setup` configures Django before a command runs."""
 
@@ -112,6 +143,15 @@ def add_parser(sub, setup) -> None:
     handbook.add_argument("--lang", choices=LANGS, default="zh-hans")
     handbook.add_argument("--out")
     handbook.set_defaults(func=run(cmd_handbook))
+
+    training = sop_sub.add_parser("training", help="training materials for a role, from a playbook version")
+    training.add_argument("--role", choices=("agent", "team_lead", "director", "optimizer"), required=True)
+    training.add_argument("--version", type=int, default=None, help="default: the active version")
+    training.add_argument("--format", choices=DOC_FORMATS, default="md")
+    training.add_argument("--lang", choices=LANGS, default="zh-hans")
+    training.add_argument("--at", help="the quiz's reference date, YYYY-MM-DD (default: now)")
+    training.add_argument("--out")
+    training.set_defaults(func=run(cmd_training))
 
     diff = sop_sub.add_parser("diff", help="what changed in the handbook between two playbook versions")
     diff.add_argument("--from", dest="old", type=int, required=True)

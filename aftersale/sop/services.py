@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from pydantic import ValidationError
 
 from aftersale.common.errors import DomainError
 from aftersale.common.validation import field_errors
+from aftersale.policy.engine import CompiledPlaybook, compile_playbook
 from aftersale.policy.models import PlaybookVersion
 from aftersale.policy.schema import Playbook
 from aftersale.policy.services import playbook_publish, playbook_to_yaml, playbook_version
@@ -19,8 +21,10 @@ from aftersale.policy.services import playbook_publish, playbook_to_yaml, playbo
 from .context import context_from_facts, context_from_playbook
 from .document import Document, section_markdown
 from .parser import parse
+from .quiz import Question, quiz
 from .schemas import GenerateIn
 from .sections import CONTRACT, CONTRACT_KEYS, handbook_sections
+from .training import ROLES, training_sections
 
 LANGUAGES = ("zh-hans", "en")
 
@@ -116,3 +120,44 @@ def handbook_diff(*, old: int, new: int, lang: str = "zh-hans") -> dict[str, Any
         "sections": changes,
         "text": "\n".join(c["diff"] for c in changes),
     }
+
+
+def _compiled_version(number: int | None) -> tuple[PlaybookVersion, CompiledPlaybook]:
+    version = playbook_version(number)
+    return version, compile_playbook(Playbook.model_validate(version.content), version=version.number)
+
+
+def check_role(role: str) -> str:
+    if role not in ROLES:
+        raise DomainError(
+            "role", _("未知的角色：%(r)s；可选：%(all)s") % {"r": role, "all": ", ".join(ROLES)}
+        )
+    return role
+
+
+def training_document(
+    *, role: str, number: int | None = None, lang: str = "zh-hans", at: datetime | None = None
+) -> Document:
+    """Training materials for one role from a playbook version (the active one by default)."""
+    check_role(role)
+    check_language(lang)
+    version, compiled = _compiled_version(number)
+    at = at or timezone.now()
+    with translation.override(lang):
+        ctx = context_from_playbook(compiled.playbook, version=version.number)
+        return Document(
+            title=_("培训材料：%(role)s") % {"role": ROLES[role]},
+            subtitle=_("%(name)s · 售后政策 v%(n)s") % {"name": ctx.business, "n": version.number},
+            sections=training_sections(ctx, compiled, role, at),
+            lang=lang,
+        )
+
+
+def training_quiz(
+    *, number: int | None = None, lang: str = "zh-hans", at: datetime | None = None
+) -> list[Question]:
+    """The quiz of a playbook version with the key the eligibility engine computes."""
+    check_language(lang)
+    _version, compiled = _compiled_version(number)
+    with translation.override(lang):
+        return quiz(compiled, at=at or timezone.now())

@@ -7,6 +7,7 @@ libraries; Chinese needs a CJK font (Debian's fonts-noto-cjk, installed by the s
 from __future__ import annotations
 
 import io
+import logging
 
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -77,6 +78,8 @@ def to_docx(document: Document) -> bytes:
 
 
 def to_pdf(document: Document) -> bytes:
+    for name in ("weasyprint", "weasyprint.progress", "fontTools"):
+        logging.getLogger(name).setLevel(logging.WARNING)  # per-page progress is noise in logs
     try:
         from weasyprint import HTML
     except (ImportError, OSError):

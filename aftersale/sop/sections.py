@@ -468,7 +468,9 @@ def checklist(ctx: Context) -> Section:
 def training_materials(ctx: Context) -> Section:
     pb = ctx.playbook
     topics = [
-        _("产品知识：%(b)s的常见型号、功能与故障判断。") % {"b": ctx.business},
+        _("产品知识：%(b)s的常见型号、功能与故障判断。") % {"b": ctx.business}
+        if ctx.version is None
+        else _("产品知识：所售商品的常见型号、功能与故障判断。"),
         _("政策与法规：%(nr)s无理由退货、质量问题 %(qr)s内退货与 %(qe)s内换货、三包维修、极速退款条件。")
         % {
             "nr": days(pb.returns.no_reason.window_days),

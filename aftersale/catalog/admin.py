@@ -8,7 +8,7 @@ from .models import Customer, Order, OrderLine, Product
 @admin.register(Customer)
 class CustomerAdmin(admin.ModelAdmin):
     list_display = ("name", "masked_phone", "tier", "is_vip")
-    list_filter = ("tier", "is_vip")
+    list_filter = ("tier", "is_vip", "language")
     search_fields = ("name", "=phone")
 
     @admin.display(description="手机号")

@@ -52,6 +52,9 @@ class Customer(models.Model):
         _("会员等级"), max_length=20, choices=MembershipTier.choices, default=MembershipTier.REGULAR
     )
     is_vip = models.BooleanField(_("VIP"), default=False)
+    language = models.CharField(
+        _("服务语言"), max_length=16, blank=True, default="", help_text=_("如 en；空表示中文或不限")
+    )
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         null=True,

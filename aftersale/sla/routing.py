@@ -67,7 +67,8 @@ def on_shift(user: User, now: datetime, tz) -> bool:
 
 def candidates(case: Case, *, now: datetime, tz, any_team: bool = False) -> list[User]:
     """Agents of the case's team (or any team) enrolled for automatic work (an AgentProfile with
-    auto_assign), on shift now, with the skills for the products of the case."""
+    auto_assign), on shift now, with the skills for the products of the case and the customer's
+    language (agents who list no languages take any)."""
     agents = User.objects.filter(
         role=Role.AGENT, is_active=True, agent_profile__auto_assign=True
     ).select_related("agent_profile")
@@ -78,10 +79,13 @@ def candidates(case: Case, *, now: datetime, tz, any_team: bool = False) -> list
         return []
     categories = set(case.lines.values_list("order_line__product__category", flat=True))
     vip = case.customer.is_vip or case.customer.tier == MembershipTier.PLATINUM
+    language = case.customer.language
     pool = []
     for agent in agents:
         profile: AgentProfile = agent.agent_profile
         if profile.product_categories and not categories & set(profile.product_categories):
+            continue
+        if language and profile.languages and language not in profile.languages:
             continue
         if not on_shift(agent, now, tz):
             continue

@@ -78,3 +78,14 @@ def test_an_agent_going_off_shift_hands_open_cases_to_a_colleague_on_shift(order
         case.refresh_from_db()
     assert moved == 1
     assert case.assignee_id == night_owl.id
+
+
+@time_machine.travel(MONDAY_10, tick=False)
+def test_a_customer_who_speaks_english_goes_to_an_agent_who_does(order, people, crew):
+    a, b, senior = crew
+    AgentProfile.objects.filter(user=a).update(languages=["zh-hans"])
+    AgentProfile.objects.filter(user=b).update(languages=["zh-hans", "en"])
+    AgentProfile.objects.filter(user=senior).update(languages=["zh-hans"])
+    order.customer.language = "en"
+    order.customer.save()
+    assert {make_case(order, people.customer_user).assignee_id for _ in range(2)} == {b.id}

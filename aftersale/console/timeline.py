@@ -6,6 +6,7 @@ public rows (the selectors filter them) described from their side.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -36,11 +37,14 @@ class TimelineItem:
     from_customer: bool = False
 
 
+@functools.cache
+def _labels(choices) -> dict:
+    return dict(choices.choices)  # the labels stay lazy: translated when shown
+
+
 def _label(choices, value: str) -> str:
-    try:
-        return str(choices(value).label)
-    except ValueError:
-        return value
+    label = _labels(choices).get(value)
+    return value if label is None else str(label)
 
 
 EXCEPTION_REASONS = {
@@ -117,9 +121,13 @@ def _value_label(name: str, value: str) -> str:
     return _label(choices, value) if choices and value else value
 
 
-def highlight_sensitive(text: str) -> SafeString:
+def active_lexicon():
+    return lexicon_for(tuple(playbook_active().playbook.lexicon.words))
+
+
+def highlight_sensitive(text: str, lexicon=None) -> SafeString:
     """The text, HTML-escaped, with the playbook's sensitive words in <mark>."""
-    lexicon = lexicon_for(tuple(playbook_active().playbook.lexicon.words))
+    lexicon = lexicon or active_lexicon()
     return highlight(text, lexicon.scan(text))
 
 
@@ -170,8 +178,9 @@ def _event_text(event: CaseEvent, *, for_customer: bool) -> tuple[str, str]:
 def case_timeline(*, user, case: Case, for_customer: bool = False) -> list[TimelineItem]:
     """Messages and events of the case that `user` may see, oldest first."""
     items: list[TimelineItem] = []
+    lexicon = None if for_customer else active_lexicon()  # looked up once, not once per message
     for message in case_messages(user=user, case=case):
-        items.append(_message_item(message, for_customer))
+        items.append(_message_item(message, for_customer, lexicon))
     for event in case_events(user=user, case=case):
         if event.kind == EventKind.MESSAGE_ADDED:
             continue  # the message itself is on the timeline
@@ -192,13 +201,13 @@ def case_timeline(*, user, case: Case, for_customer: bool = False) -> list[Timel
     return items
 
 
-def _message_item(message: Message, for_customer: bool) -> TimelineItem:
+def _message_item(message: Message, for_customer: bool, lexicon=None) -> TimelineItem:
     from_customer = message.author_role == Role.CUSTOMER
     return TimelineItem(
         id=f"m{message.pk}",
         at=message.created_at,
         title=_("内部备注") if message.is_internal else _("消息"),
-        body=highlight_sensitive(message.body)
+        body=highlight_sensitive(message.body, lexicon)
         if from_customer and not for_customer
         else escape(message.body),
         actor=_actor(message.author, message.author_role, for_customer),

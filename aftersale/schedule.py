@@ -16,6 +16,7 @@ SCHEDULE: dict[str, int] = {
     "aftersale.fulfilment.refunds_retry_due": 60,
     "aftersale.fulfilment.repairs_flag_overdue": 3600,
     "aftersale.channels.deliver_outbox": 10,
+    "aftersale.channels.relay_alerts": 30,
     "aftersale.quality.surveys_remind": 3600,
     "aftersale.quality.batch_defects_scan": 3600,
 }

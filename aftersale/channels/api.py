@@ -13,10 +13,9 @@ from aftersale.common.errors import NotFound
 from aftersale.common.permissions import require_role
 from aftersale.common.schemas import InSchema
 
-from .models import DeliveryAttempt, Notification, OutboxMessage, WebhookSubscription
-from .selectors import notifications_for, unread_count
+from .models import DeliveryAttempt, OutboxMessage, WebhookSubscription
+from .selectors import centre_items, unread_count
 from .services import notifications_mark_read
-from .texts import TEMPLATES, render
 from .webhooks_out import ADMIN_ROLES, webhook_subscribe
 
 router = Router(tags=["notifications and webhooks"])
@@ -24,6 +23,7 @@ router = Router(tags=["notifications and webhooks"])
 
 class NotificationOut(Schema):
     id: int
+    source: str = Field(description='"notification", or "alert" for a service-level or risk alert')
     topic: str
     title: str
     body: str
@@ -40,40 +40,22 @@ class NotificationList(Schema):
 class ListQuery(InSchema):
     unread_only: bool = False
     limit: int = Field(default=50, ge=1, le=200)
-    before_id: int | None = Field(default=None, ge=1)
-
-
-def notification_out(notification: Notification) -> NotificationOut:
-    if notification.topic in TEMPLATES:
-        title, body = render(notification.topic, notification.context)
-    else:
-        title, body = notification.topic, ""
-    return NotificationOut(
-        id=notification.pk,
-        topic=notification.topic,
-        title=title,
-        body=body,
-        case=notification.case.number if notification.case_id else None,
-        created_at=notification.created_at,
-        read=notification.read_at is not None,
-    )
+    before: datetime | None = None
 
 
 @router.get("/notifications", response=NotificationList)
 def list_notifications(request, query: Query[ListQuery]):
-    """The caller's notification centre, newest first, with the unread count."""
-    rows = notifications_for(request.auth).select_related("case").order_by("-id")
-    if query.unread_only:
-        rows = rows.filter(read_at__isnull=True)
-    if query.before_id:
-        rows = rows.filter(id__lt=query.before_id)
+    """The caller's notification centre, newest first, with the unread count. Staff also see the
+    service-level and risk alerts addressed to them (`source` "alert"); page with `before`."""
+    items = centre_items(request.auth, limit=query.limit, unread_only=query.unread_only, before=query.before)
     return NotificationList(
-        unread=unread_count(request.auth), items=[notification_out(n) for n in rows[: query.limit]]
+        unread=unread_count(request.auth), items=[NotificationOut(**vars(i)) for i in items]
     )
 
 
 class MarkReadIn(InSchema):
     ids: list[int] | None = Field(default=None, max_length=500)
+    alert_ids: list[int] | None = Field(default=None, max_length=500)
 
 
 class MarkedOut(Schema):
@@ -83,8 +65,9 @@ class MarkedOut(Schema):
 
 @router.post("/notifications/read", response=MarkedOut)
 def mark_read(request, payload: MarkReadIn):
-    """Mark the given notifications read, or all of them when `ids` is left out."""
-    marked = notifications_mark_read(actor=request.auth, ids=payload.ids)
+    """Mark the given notifications (`ids`) and alerts (`alert_ids`) read; everything when both are
+    left out."""
+    marked = notifications_mark_read(actor=request.auth, ids=payload.ids, alert_ids=payload.alert_ids)
     return MarkedOut(marked=marked, unread=unread_count(request.auth))
 
 

@@ -8,6 +8,12 @@ class ChannelsConfig(AppConfig):
     verbose_name = _("通知与渠道")
 
     def ready(self) -> None:
-        from . import handlers
+        from django.db.models.signals import post_delete, post_save
+
+        from . import handlers, memo
+        from .models import WebhookSubscription
 
         handlers.register()
+        # Subscribers changed (admin, API): forget the ones remembered for this transaction.
+        post_save.connect(memo.forget, sender=WebhookSubscription, dispatch_uid="channels.memo.save")
+        post_delete.connect(memo.forget, sender=WebhookSubscription, dispatch_uid="channels.memo.delete")

@@ -1,16 +1,18 @@
 """How channels reacts to case events (registered in ChannelsConfig.ready): notifications to the
-customer and to staff, and outbound webhooks, all written in the event's own transaction."""
+customer and to staff, and outbound webhooks, all written in the event's own transaction.
+
+The service-level and risk notices to staff (due soon, breach, escalation, approval needed,
+sensitive words) are the alerts the sla and fulfilment apps already write, in bulk, for exactly
+the right people; the notification centre shows them and `alerts.alerts_relay` mails them."""
 
 from __future__ import annotations
 
 from aftersale.cases.lifecycle import Status
 from aftersale.cases.models import Case, CaseEvent, EventKind, Resolution
 from aftersale.common import events
-from aftersale.common.roles import Role
-from aftersale.sla.recipients import Directory
 
 from .notify import notify_customer, notify_staff
-from .webhooks_out import on_any_event
+from .webhooks_out import has_subscribers, on_events
 
 
 def _case(event: CaseEvent) -> Case:
@@ -65,61 +67,6 @@ def on_case_assigned(event: CaseEvent) -> None:
         notify_staff(event=event, case=_case(event), topic="assigned", user_ids=[assignee_id])
 
 
-def on_sla_warned(event: CaseEvent) -> None:
-    case = _case(event)
-    user_ids = [case.assignee_id] if case.assignee_id else Directory().leads(case)
-    notify_staff(
-        event=event,
-        case=case,
-        topic="due_soon",
-        user_ids=user_ids,
-        clock=event.payload.get("clock", ""),
-        due_at=event.payload.get("due_at", ""),
-    )
-
-
-def on_case_escalated(event: CaseEvent) -> None:
-    case = _case(event)
-    p = event.payload
-    topic = "breached" if p.get("breach") else "escalated"
-    user_ids = Directory().for_rung(case, p.get("to", ""))
-    notify_staff(
-        event=event,
-        case=case,
-        topic=topic,
-        user_ids=user_ids,
-        clock=p.get("clock", ""),
-        level=p.get("level", ""),
-    )
-
-
-def on_compensation_requested(event: CaseEvent) -> None:
-    case = _case(event)
-    directory = Directory()
-    role = event.payload.get("approver_role") or Role.TEAM_LEAD
-    user_ids = directory.leads(case) if role == Role.TEAM_LEAD else directory.role(role)
-    notify_staff(
-        event=event,
-        case=case,
-        topic="approval_needed",
-        user_ids=user_ids,
-        amount=event.payload.get("amount", ""),
-    )
-
-
-def on_case_sensitive(event: CaseEvent) -> None:
-    case = _case(event)
-    directory = Directory()
-    user_ids = [*directory.role(Role.TEAM_LEAD), *directory.role(Role.EXPERT)]
-    notify_staff(
-        event=event,
-        case=case,
-        topic="sensitive",
-        user_ids=user_ids,
-        words="、".join(event.payload.get("words", [])),
-    )
-
-
 HANDLERS = {
     EventKind.CREATED: on_case_created,
     EventKind.TRANSITIONED: on_case_transitioned,
@@ -127,14 +74,10 @@ HANDLERS = {
     "return.authorized": on_return_authorized,
     "refund.succeeded": on_refund_succeeded,
     "survey.reminded": on_survey_reminded,
-    "sla.warned": on_sla_warned,
-    "case.escalated": on_case_escalated,
-    "compensation.requested": on_compensation_requested,
-    "case.sensitive": on_case_sensitive,
 }
 
 
 def register() -> None:
     for kind, handler in HANDLERS.items():
         events.on(kind)(handler)
-    events.on("*")(on_any_event)
+    events.on_many("*", when=has_subscribers)(on_events)

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from aftersale.cases.models import Case, CaseEvent
 from aftersale.catalog.models import Customer
+from aftersale.sla.models import Alert
 
 
 class Notification(models.Model):
@@ -197,3 +198,14 @@ class InboundRefusal(models.Model):
     class Meta:
         verbose_name = _("拒收记录")
         verbose_name_plural = _("拒收记录")
+
+
+class AlertMailed(models.Model):
+    """An sla alert already turned into an e-mail to its recipient (so it is mailed once)."""
+
+    alert = models.OneToOneField(Alert, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    mailed_at = models.DateTimeField(_("处理时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("已转发的提醒")
+        verbose_name_plural = _("已转发的提醒")

@@ -21,6 +21,7 @@ from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from .memo import remembered
 from .models import DeliveryAttempt, OutboxChannel, OutboxMessage, OutboxStatus
 from .senders import DeliveryError, sender_for
 
@@ -63,10 +64,15 @@ def outbox_add(
         next_attempt_at=timezone.now(),
     )
     if settings.CELERY_BROKER_URL:
-        from .tasks import deliver_outbox
-
-        transaction.on_commit(lambda: deliver_outbox.delay(), robust=True)
+        # One prompt delivery run per transaction, however many rows it wrote.
+        remembered("outbox_kick", lambda: transaction.on_commit(_kick, robust=True) or True)
     return message
+
+
+def _kick() -> None:
+    from .tasks import deliver_outbox
+
+    deliver_outbox.delay()
 
 
 def _claimable(now: datetime) -> Q:

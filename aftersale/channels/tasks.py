@@ -11,3 +11,10 @@ from .outbox import outbox_deliver
 def deliver_outbox() -> int:
     report = outbox_deliver()
     return report.sent
+
+
+@shared_task(name="aftersale.channels.relay_alerts")
+def relay_alerts() -> int:
+    from .alerts import alerts_relay
+
+    return alerts_relay()

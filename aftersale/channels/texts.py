@@ -5,9 +5,8 @@ written to the outbox, in the default language)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -65,31 +64,6 @@ TEMPLATES: dict[str, Template] = {
         _("售后单 %(number)s 已分派给您，请及时处理。"),
         "staff",
     ),
-    "due_soon": Template(
-        _("即将超时：%(number)s"),
-        _("售后单 %(number)s 的「%(clock)s」即将到期（%(due_at)s）。"),
-        "staff",
-    ),
-    "breached": Template(
-        _("已超时：%(number)s"),
-        _("售后单 %(number)s 的「%(clock)s」已超时，已升级处理。"),
-        "staff",
-    ),
-    "escalated": Template(
-        _("升级提醒：%(number)s"),
-        _("售后单 %(number)s 的「%(clock)s」仍未处理，已升级（第 %(level)s 级）。"),
-        "staff",
-    ),
-    "approval_needed": Template(
-        _("待审批：%(number)s"),
-        _("售后单 %(number)s 有一笔 ¥%(amount)s 的补偿等待您审批。"),
-        "staff",
-    ),
-    "sensitive": Template(
-        _("舆情预警：%(number)s"),
-        _("售后单 %(number)s 命中敏感词：%(words)s。请优先处理。"),
-        "staff",
-    ),
 }
 
 
@@ -100,28 +74,11 @@ class _Defaults(dict):
         return ""
 
 
-def _values(context: dict) -> _Defaults:
-    """The context as shown: codes become labels and times local, in the active language."""
-    from aftersale.sla.models import ClockKind
-
-    values = _Defaults(context)
-    if values.get("clock") in ClockKind.values:
-        values["clock"] = str(ClockKind(values["clock"]).label)
-    if values.get("due_at"):
-        try:
-            due = datetime.fromisoformat(values["due_at"])
-            values["due_at"] = timezone.localtime(due).strftime("%Y-%m-%d %H:%M")
-        except (TypeError, ValueError):
-            pass
-    return values
-
-
 def render(topic: str, context: dict, language: str | None = None) -> tuple[str, str]:
     """(title, body) of a topic in `language` (the active language if None)."""
     template = TEMPLATES[topic]
+    values = _Defaults(context)
     if language is None:
-        values = _values(context)
         return str(template.title) % values, str(template.body) % values
     with translation.override(language):
-        values = _values(context)
         return str(template.title) % values, str(template.body) % values

@@ -10,8 +10,7 @@ from django.views.decorators.http import require_http_methods
 from aftersale.common.permissions import role_of
 from aftersale.common.roles import Role
 
-from .api import notification_out
-from .selectors import notifications_for, unread_count
+from .selectors import centre_items, unread_count
 from .services import notifications_mark_read
 
 PAGE = 50
@@ -26,16 +25,19 @@ def notification_list(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     if request.method == "POST":
-        ids = [int(v) for v in request.POST.getlist("id") if v.isdigit()] or None
-        notifications_mark_read(actor=request.user, ids=ids)
+        ids = [int(v) for v in request.POST.getlist("id") if v.isdigit()]
+        alert_ids = [int(v) for v in request.POST.getlist("alert_id") if v.isdigit()]
+        if ids or alert_ids:
+            notifications_mark_read(actor=request.user, ids=ids, alert_ids=alert_ids)
+        else:
+            notifications_mark_read(actor=request.user)
         return redirect("channels:notifications")
-    rows = notifications_for(request.user).select_related("case").order_by("-id")[:PAGE]
     return render(
         request,
         "channels/notifications.html",
         {
             "base": _base(request),
-            "items": [notification_out(n) for n in rows],
+            "items": centre_items(request.user, limit=PAGE),
             "unread": unread_count(request.user),
             "for_customer": role_of(request.user) == Role.CUSTOMER,
         },

@@ -7,11 +7,12 @@ from fnmatch import fnmatchcase
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from aftersale.cases.models import CaseEvent
+from aftersale.cases.models import Case, CaseEvent
 from aftersale.common.errors import DomainError
 from aftersale.common.permissions import require_role
 from aftersale.common.roles import Role
 
+from .memo import forget, remembered
 from .models import OutboxChannel, WebhookSubscription
 from .outbox import outbox_add
 
@@ -22,8 +23,7 @@ def wants(subscription: WebhookSubscription, kind: str) -> bool:
     return not subscription.events or any(fnmatchcase(kind, pattern) for pattern in subscription.events)
 
 
-def event_payload(event: CaseEvent) -> dict:
-    case = event.case
+def event_payload(event: CaseEvent, case: Case) -> dict:
     return {
         "id": f"evt_{event.pk}",
         "type": event.kind,
@@ -44,21 +44,42 @@ def event_payload(event: CaseEvent) -> dict:
     }
 
 
-def on_any_event(event: CaseEvent) -> None:
-    subscriptions = [s for s in WebhookSubscription.objects.filter(is_active=True) if wants(s, event.kind)]
+def active_subscriptions() -> list[WebhookSubscription]:
+    """The active subscribers, asked once per transaction (a sweep records thousands of events)."""
+    return remembered(
+        "webhook_subscriptions", lambda: list(WebhookSubscription.objects.filter(is_active=True))
+    )
+
+
+def has_subscribers() -> bool:
+    return bool(active_subscriptions())
+
+
+def on_events(recorded: list[CaseEvent]) -> None:
+    """Queue each event for every active subscriber whose filter matches (the registry's "*")."""
+    subscriptions = active_subscriptions()
     if not subscriptions:
         return
-    payload = event_payload(event)
-    for subscription in subscriptions:
-        outbox_add(
-            channel=OutboxChannel.WEBHOOK,
-            topic=event.kind,
-            recipient=subscription.url,
-            payload=payload,
-            case=event.case,
-            event=event,
-            subscription=subscription,
-        )
+    wanted = [(e, [s for s in subscriptions if wants(s, e.kind)]) for e in recorded]
+    wanted = [(e, subs) for e, subs in wanted if subs]
+    if not wanted:
+        return
+    # Events recorded in bulk carry only their case id: load those cases at once.
+    missing = {e.case_id for e, _subs in wanted if not CaseEvent.case.is_cached(e)}
+    cases = Case.objects.select_related("order").in_bulk(missing) if missing else {}
+    for event, subs in wanted:
+        case = event.case if CaseEvent.case.is_cached(event) else cases[event.case_id]
+        payload = event_payload(event, case)
+        for subscription in subs:
+            outbox_add(
+                channel=OutboxChannel.WEBHOOK,
+                topic=event.kind,
+                recipient=subscription.url,
+                payload=payload,
+                case=case,
+                event=event,
+                subscription=subscription,
+            )
 
 
 def webhook_subscribe(*, actor, name: str, url: str, secret: str, events: list[str]) -> WebhookSubscription:
@@ -75,4 +96,8 @@ def webhook_subscribe(*, actor, name: str, url: str, secret: str, events: list[s
         if not isinstance(pattern, str) or not pattern.strip() or len(pattern) > 60:
             raise DomainError(f"events.{index}", _("事件名无效"))
     with transaction.atomic():
-        return WebhookSubscription.objects.create(name=name, url=url, secret=secret, events=list(events))
+        subscription = WebhookSubscription.objects.create(
+            name=name, url=url, secret=secret, events=list(events)
+        )
+    forget()
+    return subscription

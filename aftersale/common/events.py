@@ -21,12 +21,17 @@ BatchHandler = Callable[[list[Any]], None]
 
 _handlers: dict[str, list[Handler]] = defaultdict(list)
 _batch_handlers: dict[str, list[BatchHandler]] = defaultdict(list)
+# Optional guards: a handler whose guard says False is not counted by `has_handlers`, so events
+# recorded many at a time can take the fast path when nobody is listening (e.g. no webhook subscriber).
+_guards: dict[Callable, Callable[[], bool]] = {}
 
 
-def on(event_type: str) -> Callable[[Handler], Handler]:
-    """Register a handler for one event type (use "*" for every event)."""
+def on(event_type: str, *, when: Callable[[], bool] | None = None) -> Callable[[Handler], Handler]:
+    """Register a handler for one event type (use "*" for every event); `when`: see `has_handlers`."""
 
     def register(handler: Handler) -> Handler:
+        if when is not None:
+            _guards[handler] = when
         if handler not in _handlers[event_type]:
             _handlers[event_type].append(handler)
         return handler
@@ -34,11 +39,15 @@ def on(event_type: str) -> Callable[[Handler], Handler]:
     return register
 
 
-def on_many(event_type: str) -> Callable[[BatchHandler], BatchHandler]:
+def on_many(
+    event_type: str, *, when: Callable[[], bool] | None = None
+) -> Callable[[BatchHandler], BatchHandler]:
     """Register a handler that takes a list of events of one type (use "*" for every event).
     For a single event it is called with a list of one."""
 
     def register(handler: BatchHandler) -> BatchHandler:
+        if when is not None:
+            _guards[handler] = when
         if handler not in _batch_handlers[event_type]:
             _batch_handlers[event_type].append(handler)
         return handler
@@ -71,4 +80,9 @@ def dispatch_many(recorded: list[Any]) -> None:
 
 
 def has_handlers(event_type: str) -> bool:
-    return bool(_handlers.get(event_type) or _batch_handlers.get(event_type))
+    """Whether an event of this type would interest anyone: handlers registered with a `when`
+    guard count only while their guard says True."""
+    return any(
+        handler not in _guards or _guards[handler]()
+        for handler in (*_handlers.get(event_type, ()), *_batch_handlers.get(event_type, ()))
+    )

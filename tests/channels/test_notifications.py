@@ -11,6 +11,7 @@ import time_machine
 from django.test import Client
 
 from aftersale.cases.services import case_assign, case_transition
+from aftersale.channels.alerts import alerts_relay
 from aftersale.channels.models import Notification, OutboxMessage
 from aftersale.channels.texts import TEMPLATES, render
 from aftersale.fulfilment.services.compensation import compensation_propose
@@ -85,33 +86,49 @@ def test_staff_get_mail_too_when_they_have_an_address(order, people):
     assert mail.recipient == "agent2@example.com" and case.number in mail.subject
 
 
-def test_a_sensitive_description_alerts_team_leads_and_experts(order, people):
-    make_case(order, people.agent, description="再不处理我就去12315投诉并找媒体曝光")
-    assert "sensitive" in topics(user=people.team_lead)
-    assert "sensitive" in topics(user=people.expert)
-    note = Notification.objects.filter(user=people.expert, topic="sensitive").first()
-    assert "12315" in render(note.topic, note.context, "en")[1]
+def staff_titles(api, user, language="zh-hans") -> list[str]:
+    return [i["title"] for i in api(user, language).get("/notifications").json()["items"]]
 
 
-def test_due_soon_breach_and_escalation_follow_the_sweep(order, people):
+def test_a_sensitive_description_reaches_team_leads_and_experts(order, people, api):
+    case = make_case(order, people.agent, description="再不处理我就去12315投诉并找媒体曝光")
+    assert f"【舆情预警】{case.number}" in staff_titles(api, people.team_lead)
+    assert f"[Public-opinion alert] {case.number}" in staff_titles(api, people.expert, "en")
+    item = api(people.expert).get("/notifications").json()["items"][0]
+    assert item["source"] == "alert" and "12315" in item["body"]
+
+
+def test_due_soon_breach_and_escalation_follow_the_sweep_and_are_mailed_once(order, people, api):
+    for user in (people.agent, people.team_lead, people.director):
+        user.email = f"{user.username}@example.com"
+        user.save(update_fields=["email"])
     with time_machine.travel(T0, tick=False):
         case = make_case(order, people.agent, category_code="not_as_described")
         case_assign(case=case, actor=people.team_lead, version=case.version, assignee=people.agent)
-    with time_machine.travel(T0 + timedelta(minutes=1), tick=False):
-        sweep()
-    assert "due_soon" in topics(user=people.agent)
-    with time_machine.travel(T0 + timedelta(minutes=31), tick=False):
-        sweep()
-    assert "breached" in topics(user=people.team_lead)
-    with time_machine.travel(T0 + timedelta(minutes=92), tick=False):
-        sweep()
-    assert "escalated" in topics(user=people.director)
-    due = Notification.objects.filter(user=people.agent, topic="due_soon").first()
-    title, body = render(due.topic, due.context, "en")
-    assert case.number in title and "First response" in body
+    for minutes in (1, 31, 92):
+        with time_machine.travel(T0 + timedelta(minutes=minutes), tick=False):
+            sweep()
+    assert f"【即将超时】{case.number}" in staff_titles(api, people.agent)
+    assert f"【已超时】{case.number}" in staff_titles(api, people.team_lead)
+    assert f"【已升级】{case.number}" in staff_titles(api, people.director)
+    with time_machine.travel(T0 + timedelta(minutes=93), tick=False):
+        queued = alerts_relay()
+        assert alerts_relay() == 0  # each alert once
+    mails = {
+        (m.recipient, m.topic)
+        for m in OutboxMessage.objects.filter(channel="email", topic__startswith="alert.")
+    }
+    assert queued == len(mails)
+    assert {
+        ("agent@example.com", "alert.due_soon"),
+        ("lead@example.com", "alert.breached"),
+        ("director@example.com", "alert.escalated"),
+    } <= mails
+    breach = OutboxMessage.objects.get(recipient="lead@example.com", topic="alert.breached")
+    assert case.number in breach.subject and case.number in breach.body
 
 
-def test_a_compensation_waiting_for_approval_reaches_the_approver(people):
+def test_a_compensation_waiting_for_approval_reaches_the_approver(people, api):
     order = OrderFactory(
         customer=people.customer, goods_amount=Decimal("3999.00"), paid_amount=Decimal("3999.00")
     )
@@ -133,8 +150,8 @@ def test_a_compensation_waiting_for_approval_reaches_the_approver(people):
         percent=Decimal("10"),
         description="物流磕碰，按商品金额 10% 补偿",
     )
-    note = Notification.objects.get(user=people.team_lead, topic="approval_needed")
-    assert "399.90" in render(note.topic, note.context, "zh-hans")[1]
+    bodies = [i["body"] for i in api(people.team_lead).get("/notifications").json()["items"]]
+    assert any("399.90" in body and case.number in body for body in bodies)
 
 
 def test_the_notification_centre_lists_counts_and_marks_read(order, people, api):
@@ -144,7 +161,7 @@ def test_the_notification_centre_lists_counts_and_marks_read(order, people, api)
     answer = agent.get("/notifications").json()
     assert answer["unread"] == 1
     assert answer["items"][0]["title"] == f"New assignment: {case.number}"
-    assert answer["items"][0]["case"] == case.number
+    assert answer["items"][0]["case"] == case.number and answer["items"][0]["source"] == "notification"
     customer = api(people.customer_user).get("/notifications").json()
     assert customer["unread"] == 1 and customer["items"][0]["topic"] == "request_received"
     # Nobody reads anybody else's.

@@ -191,3 +191,29 @@ def test_only_admins_and_directors_subscribe(people):
         webhook_subscribe(actor=people.director, name="x", url="https://x.example", secret="short", events=[])
     assert short.value.errors[0].field == "secret"
     assert not WebhookSubscription.objects.exists()
+
+
+def test_events_recorded_in_bulk_reach_subscribers_and_keep_the_fast_path_without_any(order, people, receiver):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    import time_machine
+
+    from aftersale.cases.services import case_assign
+    from aftersale.common import events
+    from aftersale.sla.sweeper import sweep
+
+    assert not events.has_handlers("*")  # nobody subscribes: the sweep inserts its events in bulk
+    webhook_subscribe(actor=people.admin, name="BI", url=receiver.url, secret=SECRET, events=["case.escalated"])
+    assert events.has_handlers("*")
+    t0 = datetime(2026, 11, 16, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+    with time_machine.travel(t0, tick=False):
+        case = make_case(order, people.agent, category_code="not_as_described")
+        case_assign(case=case, actor=people.team_lead, version=case.version, assignee=people.agent)
+    with time_machine.travel(t0 + timedelta(minutes=31), tick=False):
+        sweep()
+    queued = OutboxMessage.objects.get(channel="webhook")
+    assert queued.topic == "case.escalated" and queued.payload["case"]["number"] == case.number
+    assert queued.payload["data"]["breach"] is True and queued.event_id is not None
+    assert outbox_deliver(channels=["webhook"]).sent == 1
+    assert receiver.calls[0]["body"]["type"] == "case.escalated"

@@ -78,12 +78,16 @@ DATABASES = {
 }
 # PostgreSQL: parameters bound by the server, and a statement a connection runs a second time is
 # prepared (parsed and planned once per connection): PostgreSQL spends ~40 % less CPU on a case
-# create (docs/benchmarks.md). Set DATABASE_PREPARED_STATEMENTS=0 behind a pooler in transaction
+# create (docs/benchmarks.md). Each execution is still planned for its own values
+# (plan_cache_mode): a generic plan for "status = $1 AND id < $2 ORDER BY id DESC" walks the whole
+# primary key for a rare status. Set DATABASE_PREPARED_STATEMENTS=0 behind a pooler in transaction
 # mode that cannot keep prepared statements (PgBouncer before 1.21).
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and config.env_bool(
     "DATABASE_PREPARED_STATEMENTS", True
 ):
-    DATABASES["default"].setdefault("OPTIONS", {}).update(server_side_binding=True, prepare_threshold=2)
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        server_side_binding=True, prepare_threshold=2, options="-c plan_cache_mode=force_custom_plan"
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "common.User"
 

@@ -209,3 +209,19 @@ class AlertMailed(models.Model):
     class Meta:
         verbose_name = _("已转发的提醒")
         verbose_name_plural = _("已转发的提醒")
+
+
+class SocialIdentity(models.Model):
+    """Who a social / IM account is: linked to a customer on its first message (order no. + phone)."""
+
+    source = models.ForeignKey(InboundSource, on_delete=models.CASCADE, related_name="identities")
+    external_user_id = models.CharField(_("平台用户标识"), max_length=120)
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="social_identities")
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("社交账号")
+        verbose_name_plural = _("社交账号")
+        constraints = [
+            models.UniqueConstraint(fields=["source", "external_user_id"], name="social_identity_once")
+        ]

@@ -193,7 +193,9 @@ def test_only_admins_and_directors_subscribe(people):
     assert not WebhookSubscription.objects.exists()
 
 
-def test_events_recorded_in_bulk_reach_subscribers_and_keep_the_fast_path_without_any(order, people, receiver):
+def test_events_recorded_in_bulk_reach_subscribers_and_keep_the_fast_path_without_any(
+    order, people, receiver
+):
     from datetime import datetime
     from zoneinfo import ZoneInfo
 
@@ -204,7 +206,9 @@ def test_events_recorded_in_bulk_reach_subscribers_and_keep_the_fast_path_withou
     from aftersale.sla.sweeper import sweep
 
     assert not events.has_handlers("*")  # nobody subscribes: the sweep inserts its events in bulk
-    webhook_subscribe(actor=people.admin, name="BI", url=receiver.url, secret=SECRET, events=["case.escalated"])
+    webhook_subscribe(
+        actor=people.admin, name="BI", url=receiver.url, secret=SECRET, events=["case.escalated"]
+    )
     assert events.has_handlers("*")
     t0 = datetime(2026, 11, 16, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
     with time_machine.travel(t0, tick=False):

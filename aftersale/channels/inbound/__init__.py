@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from aftersale.channels.models import InboundAdapter, InboundEvent, InboundRefusal, InboundSource
 from aftersale.common.errors import DomainError, NotFound
 
-from . import generic, shopify, taobao
+from . import generic, messages, shopify, taobao
 from .base import Headers, Refused
 
 log = logging.getLogger("aftersale.webhooks")
@@ -28,6 +28,7 @@ PARSERS = {
     InboundAdapter.GENERIC: generic.parse,
     InboundAdapter.SHOPIFY: shopify.parse,
     InboundAdapter.TAOBAO: taobao.parse,
+    InboundAdapter.MESSAGE: messages.parse,
 }
 
 

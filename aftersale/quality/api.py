@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated
 
+from django.http import StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
@@ -12,11 +13,14 @@ from ninja.responses import Status as Reply
 from pydantic import Field
 
 from aftersale.cases.selectors import case_get
-from aftersale.common.errors import NotFound
+from aftersale.common.errors import DomainError, NotFound
 from aftersale.common.permissions import require_role, role_of
-from aftersale.common.roles import ALL_CASES_ROLES
+from aftersale.common.roles import ALL_CASES_ROLES, Role
 from aftersale.common.schemas import InSchema
 
+from .dashboards import MAX_DATE, MAX_DAYS, MIN_DATE
+from .kpis import KpiFilter
+from .mining import compare, summarize, xes_export
 from .models import FollowUp, FollowUpOutcome, FollowUpStatus, QaReview, QaSample, Survey
 from .sampling import CHECKLIST, QA_ROLES, qa_review_complete, qa_sample_draw, qa_scores
 from .surveys import FOLLOW_UP_ROLES, follow_up_record, survey_answer
@@ -148,7 +152,7 @@ def follow_up_complete(request, follow_up_id: FollowUpId, payload: FollowUpIn):
 
 # ---- QA sampling --------------------------------------------------------------------------------
 
-Month = Annotated[str, Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
+Month = Annotated[str, Field(pattern=r"^(19|20|21)\d{2}-(0[1-9]|1[0-2])$")]
 
 
 class QaSampleIn(InSchema):
@@ -261,3 +265,59 @@ def qa_review_submit(request, review_id: FollowUpId, payload: QaReviewIn):
         raise NotFound("review", _("质检记录不存在"))
     review = qa_review_complete(review=review, answers=payload.answers, actor=request.auth)
     return _review_out(QaReview.objects.select_related("case", "agent", "team").get(pk=review.pk))
+
+
+# ---- process mining ----------------------------------------------------------------------------
+
+MINING_ROLES = frozenset({Role.OPTIMIZER, Role.DIRECTOR, Role.EXPERT, Role.ADMIN})
+
+
+class PeriodQuery(Schema):
+    start: date
+    end: date
+
+
+class CompareQuery(Schema):
+    before_start: date
+    before_end: date
+    after_start: date
+    after_end: date
+
+
+def _period(start: date, end: date, field: str = "start") -> KpiFilter:
+    for value, name in ((start, field), (end, field.replace("start", "end"))):
+        if not MIN_DATE <= value <= MAX_DATE:
+            raise DomainError(name, _("日期须在 %(a)s 与 %(b)s 之间") % {"a": MIN_DATE, "b": MAX_DATE})
+    if start >= end:
+        raise DomainError(field, _("开始日期须早于结束日期"))
+    if (end - start).days > MAX_DAYS:
+        raise DomainError(field, _("时间范围不能超过 %(n)s 天") % {"n": MAX_DAYS})
+    return KpiFilter(start=start, end=end)
+
+
+@router.get(
+    "/process/event-log.xes", summary="The case events of a period as an XES event log", response={200: None}
+)
+def process_event_log(request, query: Query[PeriodQuery]):
+    require_role(request.auth, MINING_ROLES, action=_("导出事件日志"))
+    f = _period(query.start, query.end)
+    response = StreamingHttpResponse(
+        (piece.encode("utf-8") for piece in xes_export(f)), content_type="application/xml; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="events-{f.start}-{f.end}.xes"'
+    return response
+
+
+@router.get("/process/summary", response=dict, summary="Time in states, bottlenecks, rework, common paths")
+def process_summary(request, query: Query[PeriodQuery]):
+    require_role(request.auth, MINING_ROLES, action=_("查看流程分析"))
+    return summarize(_period(query.start, query.end)).as_dict()
+
+
+@router.get("/process/compare", response=dict, summary="Two periods before/after, with process shortened %")
+def process_compare(request, query: Query[CompareQuery]):
+    require_role(request.auth, MINING_ROLES, action=_("查看流程分析"))
+    return compare(
+        _period(query.before_start, query.before_end, "before_start"),
+        _period(query.after_start, query.after_end, "after_start"),
+    )

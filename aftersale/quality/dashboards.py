@@ -21,6 +21,7 @@ from .rules import SATISFIED_SCORES, SLA_CLOSE_WITHIN
 
 ALL_ROLES = frozenset({Role.DIRECTOR, Role.OPTIMIZER, Role.EXPERT, Role.ADMIN})
 MAX_DAYS = 400
+MIN_DATE, MAX_DATE = date(2000, 1, 1), date(2099, 12, 31)
 
 
 @dataclass(frozen=True)
@@ -64,9 +65,12 @@ def _date(value: str | None, field: str) -> date | None:
     if not value:
         return None
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         raise DomainError(field, _("日期格式须为 YYYY-MM-DD")) from None
+    if not MIN_DATE <= day <= MAX_DATE:
+        raise DomainError(field, _("日期须在 %(a)s 与 %(b)s 之间") % {"a": MIN_DATE, "b": MAX_DATE})
+    return day
 
 
 def filter_from(params, scope: Scope, *, today: date | None = None) -> tuple[KpiFilter, str]:

@@ -12,6 +12,7 @@ urlpatterns = [
     path("healthz", health, name="health"),
     path("admin/", admin.site.urls),
     path("console/quality/", include("aftersale.quality.urls")),
+    path("stats/", include("aftersale.quality.public_urls")),  # public return and complaint rates
     path("console/", include("aftersale.console.urls")),
     path("portal/", include("aftersale.portal.urls")),
     path("", include("aftersale.knowledge.urls")),  # /portal/help/… and /console/knowledge/…

@@ -196,3 +196,12 @@ def test_channels_can_be_turned_off(order, people, settings, channels):
     make_case(order, people.agent)
     assert Notification.objects.filter(customer=people.customer).exists() == ("in_app" in channels)
     assert not OutboxMessage.objects.filter(channel="sms").exists()
+
+
+def test_console_and_portal_pages_poll_the_badge(order, people):
+    staff = Client()
+    staff.force_login(people.agent)
+    assert 'hx-get="/notifications/badge"' in staff.get("/console/").content.decode()
+    customer = Client()
+    customer.force_login(people.customer_user)
+    assert 'hx-get="/notifications/badge"' in customer.get("/portal/").content.decode()

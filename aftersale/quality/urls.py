@@ -9,4 +9,5 @@ urlpatterns = [
     path("cases/", views.drill, name="drill"),
     path("export.csv", views.export, {"fmt": "csv"}, name="export_csv"),
     path("export.xlsx", views.export, {"fmt": "xlsx"}, name="export_xlsx"),
+    path("report/", views.monthly_report, name="report"),
 ]

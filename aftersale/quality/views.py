@@ -10,24 +10,37 @@ from functools import wraps
 from urllib.parse import urlencode
 
 from django.contrib.auth.views import redirect_to_login
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from aftersale.cases.models import CaseCategory, CaseChannel
-from aftersale.common.errors import DomainError
+from aftersale.common.errors import DomainError, PermissionDenied
 from aftersale.common.models import Team, User
 from aftersale.common.roles import Role
 
-from .dashboards import DRILL_LABELS, Scope, cases_behind, filter_from, scope_for, top_categories, top_skus
+from .dashboards import (
+    DRILL_LABELS,
+    MAX_DATE,
+    MIN_DATE,
+    Scope,
+    cases_behind,
+    filter_from,
+    scope_for,
+    top_categories,
+    top_skus,
+)
 from .exports import kpi_table, to_csv, to_xlsx
 from .kpis import KpiFilter, compute
 from .labels import KPI_LABELS, TARGETS, display
 from .models import FollowUp, FollowUpStatus
+from .reports import public_statistics, report_build, report_html, report_pdf, report_xlsx
 
 CARD_KPIS = (
     "cases",
@@ -222,3 +235,64 @@ def export(request: HttpRequest, scope: Scope, fmt: str) -> HttpResponse:
         response = HttpResponse(to_csv(rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
     return response
+
+
+@require_GET
+@quality_view
+def monthly_report(request: HttpRequest, scope: Scope) -> HttpResponse:
+    """The monthly report as XLSX or PDF, in Chinese or English (directors and the optimizer)."""
+    if not scope.sees_all:
+        raise_forbidden()
+    month = _month_param(request.GET.get("month"))
+    fmt = request.GET.get("format") or "xlsx"
+    language = request.GET.get("lang") or "zh-hans"
+    if fmt not in ("xlsx", "pdf", "html"):
+        raise DomainError("format", _("必须是以下之一：%(c)s") % {"c": "xlsx, pdf, html"})
+    report = report_build(month=month, language=language)
+    name = f"aftersale-report-{month:%Y-%m}-{language}.{fmt}"
+    if fmt == "html":
+        return HttpResponse(report_html(report))
+    if fmt == "pdf":
+        response = HttpResponse(report_pdf(report), content_type="application/pdf")
+    else:
+        response = HttpResponse(
+            report_xlsx(report),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def raise_forbidden() -> None:
+    raise PermissionDenied("role", _("您的角色无权查看月度报告"), code="forbidden")
+
+
+def _month_param(value: str | None) -> date:
+    if not value:
+        return (timezone.localdate().replace(day=1) - timedelta(days=1)).replace(day=1)
+    try:
+        month = date.fromisoformat(f"{value}-01")
+    except ValueError:
+        raise DomainError("month", _("月份格式须为 YYYY-MM")) from None
+    if not MIN_DATE <= month <= MAX_DATE:
+        raise DomainError("month", _("日期须在 %(a)s 与 %(b)s 之间") % {"a": MIN_DATE, "b": MAX_DATE})
+    return month
+
+
+@require_GET
+def public_statistics_page(request: HttpRequest) -> HttpResponse:
+    """Return rate and complaint rate for anyone to read (cached for an hour)."""
+    key = f"quality:public-stats:{timezone.localdate():%Y-%m}"
+    rows = cache.get(key)
+    if rows is None:
+        rows = public_statistics()
+        cache.set(key, rows, 3600)
+    shown = [
+        {
+            **row,
+            "return_rate": display("return_rate", row["return_rate"]),
+            "complaints": display("complaints_per_10k_orders", row["complaints_per_10k_orders"]),
+        }
+        for row in rows
+    ]
+    return render(request, "quality/public_stats.html", {"rows": shown})

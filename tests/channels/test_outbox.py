@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from aftersale.cases.models import Case
 from aftersale.channels.models import DeliveryAttempt, Notification, OutboxMessage, OutboxStatus
-from aftersale.channels.outbox import outbox_deliver, retry_delay
+from aftersale.channels.outbox import outbox_add, outbox_deliver, retry_delay
 from tests.conftest import make_case
 from tests.fakes.smtp import FakeSmtpServer
 
@@ -148,3 +148,16 @@ def test_two_concurrent_deliverers_send_each_mail_exactly_once(people, customer_
     assert len(set(subjects)) == 12 and all(any(c.number in s for s in subjects) for c in cases)
     assert set(OutboxMessage.objects.filter(channel="email").values_list("status", flat=True)) == {"sent"}
     assert DeliveryAttempt.objects.filter(ok=True).filter(message__channel="email").count() == 12
+
+
+def test_with_a_broker_each_transaction_queues_one_delivery_run(
+    order, people, settings, django_capture_on_commit_callbacks
+):
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:6379/9"
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        from django.db import transaction
+
+        with transaction.atomic():
+            for n in range(3):
+                outbox_add(channel="sms", topic="request_received", recipient="13812345678", body=f"#{n}")
+    assert [c.__name__ for c in callbacks].count("_kick") == 1

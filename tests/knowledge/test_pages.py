@@ -80,3 +80,8 @@ def test_marking_a_reference_case_from_the_console(kb, people, case, as_user):
     assert "异响案例" in library and case.number in library
     other = as_user(people.optimizer).get("/console/knowledge/references/").content.decode()
     assert "异响案例" in other
+
+
+def test_the_console_and_the_portal_link_to_the_knowledge_pages(people, as_user, client):
+    assert 'href="/portal/help/"' in client.get("/portal/login/").content.decode()
+    assert 'href="/console/knowledge/"' in as_user(people.agent).get("/console/").content.decode()

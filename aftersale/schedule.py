@@ -19,6 +19,7 @@ SCHEDULE: dict[str, int] = {
     "aftersale.channels.relay_alerts": 30,
     "aftersale.quality.surveys_remind": 3600,
     "aftersale.quality.batch_defects_scan": 3600,
+    "aftersale.quality.rollup_refresh": 60,
 }
 
 

@@ -175,3 +175,50 @@ class QaReview(models.Model):
         verbose_name = _("质检评分")
         verbose_name_plural = _("质检评分")
         constraints = [models.UniqueConstraint(fields=["sample", "case"], name="one_review_per_case")]
+
+
+class DailyStat(models.Model):
+    """The KPI counters of the cases created on one local day, per channel, category, team and
+    assignee (0 for none): what the dashboards read instead of the event log. Maintained by
+    `quality.rollup.rollup_refresh`, which recomputes the days whose cases changed."""
+
+    day = models.DateField()
+    channel = models.CharField(max_length=20)
+    category_id = models.PositiveIntegerField()
+    team_id = models.PositiveIntegerField()
+    assignee_id = models.PositiveIntegerField()
+    n = models.PositiveIntegerField(default=0)
+    active = models.PositiveIntegerField(default=0)
+    closed = models.PositiveIntegerField(default=0)
+    complaints = models.PositiveIntegerField(default=0)
+    resolved_once = models.PositiveIntegerField(default=0)
+    resolved_twice = models.PositiveIntegerField(default=0)
+    fcr = models.PositiveIntegerField(default=0)
+    escalated = models.PositiveIntegerField(default=0)
+    sla_due = models.PositiveIntegerField(default=0)
+    sla_met = models.PositiveIntegerField(default=0)
+    first_response_n = models.PositiveIntegerField(default=0)
+    first_response_seconds = models.FloatField(default=0)
+    resolution_n = models.PositiveIntegerField(default=0)
+    resolution_seconds = models.FloatField(default=0)
+    returned_orders = models.PositiveIntegerField(default=0)
+    answered = models.PositiveIntegerField(default=0)
+    satisfied = models.PositiveIntegerField(default=0)
+    cost = models.DecimalField(max_digits=14, decimal_places=2, default=0)
+
+    class Meta:
+        verbose_name = _("每日指标汇总")
+        verbose_name_plural = _("每日指标汇总")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "channel", "category_id", "team_id", "assignee_id"], name="daily_stat_cell"
+            )
+        ]
+        indexes = [models.Index(fields=["day"], name="daily_stat_day")]
+
+
+class RollupState(models.Model):
+    """Where the daily roll-up has got to: the last case event it has seen, and when."""
+
+    last_event_id = models.BigIntegerField(default=0)
+    refreshed_at = models.DateTimeField(null=True, blank=True)

@@ -17,3 +17,10 @@ def scan_batch_defects() -> int:
     from .defects import batch_defects_scan
 
     return len(batch_defects_scan())
+
+
+@shared_task(name="aftersale.quality.rollup_refresh")
+def refresh_rollup() -> int:
+    from .rollup import rollup_refresh
+
+    return rollup_refresh()

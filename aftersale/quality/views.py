@@ -41,6 +41,7 @@ from .kpis import KpiFilter, compute
 from .labels import KPI_LABELS, TARGETS, display
 from .models import FollowUp, FollowUpStatus
 from .reports import public_statistics, report_build, report_html, report_pdf, report_xlsx
+from .rollup import compute_rollup, rollup_ready
 
 CARD_KPIS = (
     "cases",
@@ -123,8 +124,9 @@ def _choices(scope: Scope) -> dict:
 @quality_view
 def dashboard(request: HttpRequest, scope: Scope) -> HttpResponse:
     f, granularity = filter_from(request.GET, scope)
-    whole = compute(f)[None]
-    buckets = [(key, values) for key, values in compute(f, granularity).items() if key is not None]
+    figures = compute_rollup if not f.sku and rollup_ready() else compute
+    whole = figures(f)[None]
+    buckets = [(key, values) for key, values in figures(f, granularity).items() if key is not None]
     names = CARD_KPIS + (COST_KPIS if scope.sees_cost else ())
     cards = [
         {

@@ -1,0 +1,269 @@
+"""The daily roll-up: KPI counters per day of creation and channel, category, team and assignee.
+
+The dashboards read it instead of the event log, so they stay fast on millions of cases. It is
+maintained incrementally: `rollup_refresh` (every minute) looks at the case events recorded since
+its last run, recomputes the days on which the cases they belong to were created (and the last
+two days, whose 24-hour attainment still moves with the clock), and replaces those days' rows.
+A SKU filter, the drill-down lists and the exports read the live data.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Count, DateTimeField, DurationField, ExpressionWrapper, F, Max, Min, Q, Sum
+from django.db.models.functions import TruncDay
+from django.utils import timezone
+
+from aftersale.cases.lifecycle import Status
+from aftersale.cases.models import Case, CaseCategory, CaseEvent, CaseType, Resolution
+from aftersale.common.money import CENT
+from aftersale.fulfilment.models import CostEntry
+
+from .kpis import RATE_PLACES, KpiFilter, _annotated, _minutes, local_zone, orders_for
+from .models import DailyStat, RollupState, Survey
+from .rules import SATISFIED_SCORES, SLA_CLOSE_WITHIN
+
+DIMS = ("channel", "category_id", "team_id", "assignee_id")
+COUNTERS = (
+    "n", "active", "closed", "complaints", "resolved_once", "resolved_twice", "fcr", "escalated", "sla_due",
+    "sla_met", "first_response_n", "first_response_seconds", "resolution_n", "resolution_seconds",
+    "returned_orders", "answered", "satisfied", "cost",
+)  # fmt: skip
+CHUNK_DAYS = 31
+
+
+def _day(value: datetime) -> date:
+    return timezone.localtime(value, local_zone()).date()
+
+
+def _bounds(first: date, last: date) -> tuple[datetime, datetime]:
+    zone = local_zone()
+    return datetime.combine(first, time.min, tzinfo=zone), datetime.combine(
+        last + timedelta(days=1), time.min, tzinfo=zone
+    )
+
+
+def _key(row: dict) -> tuple:
+    day = row["d"]
+    if isinstance(day, datetime):
+        day = _day(day) if timezone.is_aware(day) else day.date()
+    return (day, row["channel"], row["category_id"], row["team_id"] or 0, row["assignee_id"] or 0)
+
+
+def _cells(first: date, last: date, now: datetime) -> dict[tuple, dict]:
+    """The counters of the cases created from `first` to `last` (inclusive), per cell."""
+    start, end = _bounds(first, last)
+    cases = Case.objects.filter(created_at__gte=start, created_at__lt=end)
+    day = TruncDay("created_at", tzinfo=local_zone(), output_field=DateTimeField())
+    not_cancelled = ~Q(status=Status.CANCELLED)
+    sla_due = not_cancelled & (Q(first_done_at__isnull=False) | Q(created_at__lte=now - SLA_CLOSE_WITHIN))
+    cells: dict[tuple, dict] = defaultdict(dict)
+    rows = (
+        _annotated(cases)
+        .annotate(d=day)
+        .values("d", *DIMS)
+        .annotate(
+            n=Count("id"),
+            active=Count("id", filter=not_cancelled),
+            closed=Count("id", filter=Q(status=Status.CLOSED)),
+            complaints=Count("id", filter=Q(case_type=CaseType.COMPLAINT)),
+            resolved_once=Count("id", filter=Q(resolve_count__gte=1)),
+            resolved_twice=Count("id", filter=Q(resolve_count__gte=2)),
+            fcr=Count("id", filter=Q(resolve_count__gte=1, asked_customer=False, reopened=False)),
+            escalated=Count("id", filter=Q(escalated=True)),
+            sla_due=Count("id", filter=sla_due),
+            sla_met=Count(
+                "id",
+                filter=sla_due
+                & Q(first_done_at__isnull=False, first_done_at__lte=F("created_at") + SLA_CLOSE_WITHIN),
+            ),
+            first_response_n=Count("id", filter=Q(first_response_at__isnull=False)),
+            first_response_time=Sum(
+                ExpressionWrapper(F("first_response_at") - F("created_at"), output_field=DurationField()),
+                filter=Q(first_response_at__isnull=False),
+            ),
+            resolution_n=Count("id", filter=Q(resolved_at__isnull=False)),
+            resolution_time=Sum(
+                ExpressionWrapper(F("resolved_at") - F("created_at"), output_field=DurationField()),
+                filter=Q(resolved_at__isnull=False),
+            ),
+            returned_orders=Count(
+                "order",
+                distinct=True,
+                filter=Q(resolution=Resolution.RETURN_REFUND)
+                & ~Q(status__in=[Status.CANCELLED, Status.REJECTED]),
+            ),
+        )
+        .order_by()
+    )
+    for row in rows:
+        cell = cells[_key(row)]
+        cell.update({k: row[k] for k in COUNTERS[:10]})
+        cell["first_response_n"] = row["first_response_n"]
+        cell["first_response_seconds"] = (_minutes(row["first_response_time"]) or 0.0) * 60
+        cell["resolution_n"] = row["resolution_n"]
+        cell["resolution_seconds"] = (_minutes(row["resolution_time"]) or 0.0) * 60
+        cell["returned_orders"] = row["returned_orders"]
+    prefixed = {f"case__{d}": d for d in DIMS}
+    case_day = TruncDay("case__created_at", tzinfo=local_zone(), output_field=DateTimeField())
+    for row in (
+        Survey.objects.filter(case__in=cases, answered_at__isnull=False)
+        .annotate(d=case_day)
+        .values("d", *prefixed)
+        .annotate(answered=Count("id"), satisfied=Count("id", filter=Q(score__in=SATISFIED_SCORES)))
+        .order_by()
+    ):
+        row.update({short: row[long] for long, short in prefixed.items()})
+        cells[_key(row)].update(answered=row["answered"], satisfied=row["satisfied"])
+    for row in (
+        CostEntry.objects.filter(case__in=cases)
+        .annotate(d=case_day)
+        .values("d", *prefixed)
+        .annotate(total=Sum("amount"))
+        .order_by()
+    ):
+        row.update({short: row[long] for long, short in prefixed.items()})
+        cells[_key(row)]["cost"] = Decimal(row["total"] or 0).quantize(CENT)
+    return cells
+
+
+def rollup_days(days: set[date], *, now: datetime | None = None) -> int:
+    """Recompute the rows of these days; returns the number of rows written."""
+    now = now or timezone.now()
+    written = 0
+    ordered = sorted(days)
+    while ordered:
+        first = ordered[0]
+        chunk = [d for d in ordered if d < first + timedelta(days=CHUNK_DAYS)]
+        ordered = ordered[len(chunk) :]
+        cells = _cells(first, chunk[-1], now)
+        wanted = set(chunk)
+        rows = [
+            DailyStat(
+                day=key[0],
+                channel=key[1],
+                category_id=key[2],
+                team_id=key[3],
+                assignee_id=key[4],
+                **{k: values.get(k, 0) for k in COUNTERS},
+            )  # fmt: skip
+            for key, values in cells.items()
+            if key[0] in wanted
+        ]
+        with transaction.atomic():
+            DailyStat.objects.filter(day__in=chunk).delete()
+            DailyStat.objects.bulk_create(rows, batch_size=2000)
+        written += len(rows)
+    return written
+
+
+def rollup_refresh(*, now: datetime | None = None, full: bool = False) -> int:
+    """Bring the roll-up up to date with the events recorded since the last run."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        state, _created = RollupState.objects.select_for_update().get_or_create(pk=1)
+        last_seen = 0 if full else state.last_event_id
+        newest = CaseEvent.objects.aggregate(m=Max("id"))["m"] or 0
+        if full or state.refreshed_at is None:
+            span = Case.objects.aggregate(first=Min("created_at"), last=Max("created_at"))
+            days: set[date] = set()
+            if span["first"] is not None:
+                day, last = _day(span["first"]), _day(span["last"])
+                while day <= last:
+                    days.add(day)
+                    day += timedelta(days=1)
+        else:
+            days = {
+                _day(created)
+                for created in CaseEvent.objects.filter(id__gt=last_seen, id__lte=newest)
+                .values_list("case__created_at", flat=True)
+                .distinct()
+            }
+            days |= {
+                _day(created)
+                for created in CostEntry.objects.filter(created_at__gt=state.refreshed_at)
+                .values_list("case__created_at", flat=True)
+                .distinct()
+            }
+            today = _day(now)
+            days |= {today, today - timedelta(days=1)}
+        written = rollup_days(days, now=now)
+        state.last_event_id = newest
+        state.refreshed_at = now
+        state.save()
+    return written
+
+
+def rollup_ready() -> bool:
+    return RollupState.objects.filter(pk=1, refreshed_at__isnull=False).exists()
+
+
+def _bucket(day: date, granularity: str | None) -> date | None:
+    if granularity is None:
+        return None
+    if granularity == "week":
+        return day - timedelta(days=day.weekday())
+    if granularity == "month":
+        return day.replace(day=1)
+    return day
+
+
+def compute_rollup(f: KpiFilter, granularity: str | None = None) -> dict[date | None, dict[str, object]]:
+    """The same figures as `kpis.compute`, read from the roll-up (no SKU filter)."""
+    stats = DailyStat.objects.filter(day__gte=f.start, day__lt=f.end)
+    if f.channel:
+        stats = stats.filter(channel=f.channel)
+    if f.category:
+        stats = stats.filter(category_id__in=CaseCategory.objects.filter(code=f.category).values("id"))
+    if f.agent_id is not None:
+        stats = stats.filter(assignee_id=f.agent_id)
+    if f.team_id is not None:
+        stats = stats.filter(team_id=f.team_id)
+    sums: dict[date | None, dict] = defaultdict(lambda: dict.fromkeys(COUNTERS, 0))
+    if granularity is None:
+        sums[None]  # an empty period still has its row
+    for row in stats.values("day").annotate(**{k: Sum(k) for k in COUNTERS}).order_by():
+        target = sums[_bucket(row["day"], granularity)]
+        for k in COUNTERS:
+            target[k] += row[k] or 0
+    orders_qs = orders_for(f)
+    orders: dict[date | None, int] | None = None
+    if orders_qs is not None:
+        orders = defaultdict(int)
+        for paid in orders_qs.values_list("paid", flat=True):
+            orders[_bucket(_day(paid), granularity)] += 1
+        for key in orders:
+            sums[key]  # a bucket with orders and no cases still shows
+    out: dict[date | None, dict[str, object]] = {}
+    for key, s in sums.items():
+        n_orders = orders.get(key, 0) if orders is not None else None
+        total = Decimal(s["cost"] or 0).quantize(CENT)
+        out[key] = {
+            "cases": s["n"],
+            "first_response_minutes": round(s["first_response_seconds"] / 60 / s["first_response_n"], 1)
+            if s["first_response_n"]
+            else None,
+            "resolution_hours": round(s["resolution_seconds"] / 3600 / s["resolution_n"], 2)
+            if s["resolution_n"]
+            else None,
+            "closure_rate": _rate(s["closed"], s["active"]),
+            "first_contact_resolution": _rate(s["fcr"], s["resolved_once"]),
+            "second_resolution_rate": _rate(s["resolved_twice"], s["resolved_once"]),
+            "escalation_rate": _rate(s["escalated"], s["n"]),
+            "sla_attainment": _rate(s["sla_met"], s["sla_due"]),
+            "csat": _rate(s["satisfied"], s["answered"]),
+            "orders": n_orders,
+            "total_cost": total,
+            "cost_per_order": (total / n_orders).quantize(CENT) if n_orders else None,
+            "complaints_per_10k_orders": round(s["complaints"] * 10_000 / n_orders, 2) if n_orders else None,
+            "return_rate": _rate(s["returned_orders"], n_orders) if n_orders else None,
+        }
+    return dict(sorted(out.items(), key=lambda item: (item[0] is not None, item[0] or date.min)))
+
+
+def _rate(part: int, whole: int) -> float | None:
+    return round(part / whole, RATE_PLACES) if whole else None

@@ -670,7 +670,7 @@ def catalog_generate(
                    (ARRAY['regular','regular','regular','regular','regular','regular','regular','regular',
                           'regular','regular','regular','regular','regular','regular','silver','silver',
                           'silver','gold','gold','platinum'])[1 + i % 20],
-                   i % 50 = 0, now() - (i % 1000) * interval '1 day', NULL
+                   i % 50 = 0, now() - (i % 1000) * interval '1 day', NULL, ''
             FROM generate_series(1::bigint, {customers}) i""",
             f"""INSERT INTO catalog_product (id, sku, name, category, is_custom_made, is_perishable,
                 is_digital_unsealed, is_periodical, confirm_at_checkout, warranty_months)

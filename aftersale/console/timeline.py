@@ -88,6 +88,7 @@ STEP_TITLES = {
     "repair.completed": gettext_lazy("维修完成"),
     "repair.returned": gettext_lazy("维修后的商品已寄回"),
     "repair.exchange_entitled": gettext_lazy("多次维修未修好，可申请换货"),
+    "survey.answered": gettext_lazy("客户评价了本次服务"),
 }
 
 
@@ -100,6 +101,8 @@ def _step_detail(kind: str, p: dict) -> str:
         return f"¥{p['amount']}"
     if kind == "work_order.completed":
         return p.get("result", "")
+    if kind == "survey.answered" and isinstance(p.get("score"), int):
+        return "★" * p["score"]
     return ""
 
 

@@ -82,3 +82,15 @@ class TrackingForm(forms.Form):
     rma = forms.CharField(max_length=32)
     carrier = forms.CharField(label=_("快递公司"), max_length=40)
     tracking_no = forms.CharField(label=_("运单号"), max_length=64)
+
+
+class RatingForm(forms.Form):
+    score = forms.TypedChoiceField(
+        label=_("满意度"),
+        choices=[(n, n) for n in range(5, 0, -1)],
+        coerce=int,
+        error_messages={"required": _("请选择 1 到 5 星")},
+    )
+    comment = forms.CharField(
+        label=_("评价（选填）"), max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )

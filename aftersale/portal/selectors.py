@@ -17,6 +17,8 @@ from aftersale.common.roles import Role
 from aftersale.console.casepage import EntitlementView, entitlement_views
 from aftersale.fulfilment.models import Refund, ReturnAuthorization, ReturnStatus
 from aftersale.fulfilment.services.compensation import offers_of_case
+from aftersale.quality.models import Survey
+from aftersale.quality.surveys import ANSWERABLE
 
 
 def customer_cases(user) -> list[Case]:
@@ -117,3 +119,11 @@ def case_refunds(case: Case) -> list[Refund]:
 
 def case_offers(user, case: Case) -> list:
     return list(offers_of_case(user=user, case=case))
+
+
+def case_survey(case: Case) -> Survey | None:
+    return Survey.objects.filter(case=case).first()
+
+
+def may_rate(case: Case, survey: Survey | None) -> bool:
+    return case.status in ANSWERABLE and (survey is None or survey.answered_at is None)

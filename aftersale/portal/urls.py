@@ -15,6 +15,7 @@ urlpatterns = [
     path("cases/<str:number>/evidence/", views.case_evidence, name="evidence"),
     path("cases/<str:number>/action/", views.case_action, name="action"),
     path("cases/<str:number>/tracking/", views.case_tracking, name="tracking"),
+    path("cases/<str:number>/rate/", views.case_rate, name="rate"),
     path("orders/<str:order_no>/request/", views.request_new, name="request"),
     path("orders/<str:order_no>/request/options/", views.request_options, name="request_options"),
 ]

@@ -27,6 +27,7 @@ from aftersale.common.roles import Role
 from aftersale.console.casepage import clock_views
 from aftersale.console.timeline import case_timeline, timeline_mark
 from aftersale.fulfilment.services.returns import return_record_tracking
+from aftersale.quality.surveys import survey_answer
 
 from . import selectors
 from .forms import (
@@ -34,6 +35,7 @@ from .forms import (
     CodeForm,
     EvidenceForm,
     MessageForm,
+    RatingForm,
     RequestForm,
     SignInForm,
     TrackingForm,
@@ -153,6 +155,7 @@ def _case(request: HttpRequest, number: str) -> Case:
 
 def _case_context(request: HttpRequest, case: Case, **extra) -> dict:
     items = case_timeline(user=request.user, case=case, for_customer=True)
+    survey = selectors.case_survey(case)
     return {
         "case": case,
         "timeline": items,
@@ -167,6 +170,9 @@ def _case_context(request: HttpRequest, case: Case, **extra) -> dict:
         "returns": selectors.case_returns(case),
         "refunds": selectors.case_refunds(case),
         "offers": selectors.case_offers(request.user, case),
+        "survey": survey,
+        "may_rate": selectors.may_rate(case, survey),
+        "rating_form": extra.pop("rating_form", None) or RatingForm(),
         "max_image_mb": settings.EVIDENCE_MAX_IMAGE_BYTES // 2**20,
         "max_video_mb": settings.EVIDENCE_MAX_VIDEO_BYTES // 2**20,
         **extra,
@@ -284,6 +290,28 @@ def case_tracking(request: HttpRequest, number: str) -> HttpResponse:
             messages.success(request, _("运单号已提交，仓库签收后会为您验收"))
             return redirect("portal:case", number=case.number)
     return render(request, "portal/case.html", _case_context(request, case, tracking_form=form), status=400)
+
+
+@customer_required
+@require_POST
+def case_rate(request: HttpRequest, number: str) -> HttpResponse:
+    """The customer rates the handling of a resolved case, 1 to 5 stars with a comment, once."""
+    case = _case(request, number)
+    form = RatingForm(request.POST)
+    if form.is_valid():
+        try:
+            survey_answer(
+                case=case,
+                actor=request.user,
+                score=form.cleaned_data["score"],
+                comment=form.cleaned_data["comment"],
+            )
+        except DomainError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("感谢您的评价"))
+            return redirect("portal:case", number=case.number)
+    return render(request, "portal/case.html", _case_context(request, case, rating_form=form), status=400)
 
 
 # ---- a new request ----------------------------------------------------------------------------

@@ -43,7 +43,10 @@ def chromium_browser():
         # Playwright's sync API keeps an event loop in this thread; the ORM calls the tests make
         # between browser steps are still plain synchronous code.
         os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-        from playwright.sync_api import sync_playwright
+        from playwright.sync_api import expect, sync_playwright
+
+        # A shared two-core machine can be slow: assertions wait as long as actions do.
+        expect.set_options(timeout=15_000)
 
         _Chromium.playwright = sync_playwright().start()
         _Chromium.browser = _Chromium.playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)

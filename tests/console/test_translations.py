@@ -108,7 +108,9 @@ def test_every_marked_string_has_an_english_translation(app):
         for msgid in sorted(msgids):
             msgstr, fuzzy = entries.get(msgid, ("", False))
             if not msgstr or fuzzy:
-                missing.append(f"{path.relative_to(ROOT)}: {msgid!r} untranslated{' (fuzzy)' if fuzzy else ''}")
+                missing.append(
+                    f"{path.relative_to(ROOT)}: {msgid!r} untranslated{' (fuzzy)' if fuzzy else ''}"
+                )
             elif mo.gettext(msgid) == msgid and msgstr != msgid:
                 missing.append(f"{path.relative_to(ROOT)}: {msgid!r} not compiled (run make messages)")
     assert not missing, "\n".join(missing)

@@ -11,6 +11,7 @@ from aftersale.cases.models import Case
 from aftersale.fulfilment.models import Refund, RefundMethod, RefundStatus, ReturnStatus
 from aftersale.portal.models import OtpChallenge
 from aftersale.portal.services import MAX_TRIES_PER_ADDRESS, MAX_TRIES_PER_PHONE
+from aftersale.quality.models import Survey
 from tests.factories import CustomerFactory, OrderFactory
 from tests.fulfilment.goods import approved_case, rma_of
 from tests.helpers import force_status
@@ -125,3 +126,24 @@ def test_too_many_tries_from_one_address_are_refused(client, people):
     assert refused.status_code == 429
     assert not OtpChallenge.objects.filter(order=orders[1]).exists()
     assert _ask(client, orders[1], address="10.0.0.9").status_code == 302
+
+
+def test_a_resolved_case_is_rated_once_and_not_before(customer, case):
+    assert 'id="rating"' not in customer.get(f"/portal/cases/{case.number}/").content.decode()
+    early = customer.post(f"/portal/cases/{case.number}/rate/", {"score": "5"})
+    assert early.status_code == 400 and "解决后才能评价" in early.content.decode()
+
+    force_status(case, "resolved")
+    assert 'id="rating"' in customer.get(f"/portal/cases/{case.number}/").content.decode()
+    missing = customer.post(f"/portal/cases/{case.number}/rate/", {"comment": "还行"})
+    assert missing.status_code == 400 and "请选择 1 到 5 星" in missing.content.decode()
+    response = customer.post(f"/portal/cases/{case.number}/rate/", {"score": "4", "comment": "处理很快"})
+    assert response.status_code == 302
+    survey = Survey.objects.get(case=case)
+    assert (survey.score, survey.comment) == (4, "处理很快") and survey.answered_at
+    page = customer.get(f"/portal/cases/{case.number}/").content.decode()
+    assert "★★★★☆" in page and "处理很快" in page and 'name="score"' not in page
+    assert "客户评价了本次服务" in page
+    again = customer.post(f"/portal/cases/{case.number}/rate/", {"score": "1"})
+    assert again.status_code == 400 and "不能重复评价" in again.content.decode()
+    assert Survey.objects.get(case=case).score == 4

@@ -1,6 +1,7 @@
 """The whole journey of a no-reason return, in real browsers: the customer asks on a phone with
 photos, an agent approves, the customer enters the waybill, the warehouse scans the parcel in and
-inspects it, the refund goes through the (fake, local) Alipay gateway and shows on the customer's page.
+inspects it, the refund goes through the (fake, local) Alipay gateway and shows on the customer's page,
+and the customer rates the service.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from playwright.sync_api import expect
 
 from aftersale.cases.models import Case
 from aftersale.fulfilment.models import Refund, RefundStatus
+from aftersale.quality.models import Survey
 from tests.console.browser import browser_test, new_page
 from tests.factories import OrderFactory, OrderLineFactory, ProductFactory
 from tests.helpers import png_bytes
@@ -133,6 +135,23 @@ def test_a_no_reason_return_from_request_to_refund(
     expect(phone.locator("#refunds .refund-status")).to_have_text("已到账")
     expect(phone.locator("#case-status")).to_have_text("已解决")
     expect(phone.locator("#progress")).to_contain_text("退款已到账")
+
+    # And rates the service.
+    phone.click("label[for=score-5]")
+    phone.fill("textarea[name=comment]", "退款很快，谢谢")
+    phone.click("button:has-text('提交评价')")
+    expect(phone.locator(".flash.notice")).to_contain_text("感谢您的评价")
+    expect(phone.locator("#rating .stars-shown")).to_have_text("★★★★★")
+    survey = Survey.objects.get(case=case)
+    assert (survey.score, survey.comment) == (5, "退款很快，谢谢")
     phone.screenshot(path=str(shots / "portal-case.png"), full_page=True)
+
+    # The console stays usable at a tablet's width: nothing wider than the screen.
+    desk.goto(f"/console/cases/{case.number}/")
+    assert desk.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    desk.set_viewport_size({"width": 820, "height": 1180})
+    assert desk.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    expect(desk.locator("#timeline")).to_contain_text("客户评价了本次服务")
+    desk.screenshot(path=str(shots / "console-case-tablet.png"), full_page=False)
     for page in (phone, desk, warehouse):
         page.context.close()

@@ -16,6 +16,7 @@ from playwright.sync_api import expect
 from aftersale.cases.models import Case
 from aftersale.fulfilment.models import Refund, RefundStatus
 from aftersale.quality.models import Survey
+from tests.conftest import make_case
 from tests.console.browser import browser_test, new_page
 from tests.factories import OrderFactory, OrderLineFactory, ProductFactory
 from tests.helpers import png_bytes
@@ -87,6 +88,16 @@ def test_a_no_reason_return_from_request_to_refund(
         phone.click("button:has-text('上传')")
         expect(phone.locator(".flash.notice")).to_contain_text("凭证已上传")
     expect(phone.locator("#evidence .gallery li")).to_have_count(2)
+
+    # Other customers' requests share the queue.
+    for category, resolution, text in (
+        ("quality_fault", "repair", "开机后有异响，无法正常使用"),
+        ("transit_damage", "exchange", "外箱破损，机身有划痕"),
+        ("logistics_delay", "compensation", "物流一周没有更新，再不处理我就投诉"),
+    ):
+        other = OrderFactory(customer=people.other_customer)
+        OrderLineFactory(order=other, line_no=1)
+        make_case(other, people.agent, category_code=category, resolution=resolution, description=text)
 
     # An agent claims the case from the unassigned queue, reviews it and approves: the return is
     # authorised at once.

@@ -85,3 +85,27 @@ def test_marking_a_reference_case_from_the_console(kb, people, case, as_user):
 def test_the_console_and_the_portal_link_to_the_knowledge_pages(people, as_user, client):
     assert 'href="/portal/help/"' in client.get("/portal/login/").content.decode()
     assert 'href="/console/knowledge/"' in as_user(people.agent).get("/console/").content.decode()
+
+
+def test_the_script_panel_reads_a_bounded_number_of_rows(
+    kb, people, case, as_user, django_assert_max_num_queries
+):
+    from aftersale.knowledge.services import ScriptIn, script_create
+
+    for n in range(10):
+        script_create(
+            actor=people.director,
+            data=ScriptIn(title=f"话术{n}", body="{customer_name}", categories=["quality_fault"]),
+        )
+    client = as_user(people.agent)
+    client.get(f"/console/knowledge/cases/{case.number}/scripts/")  # jieba and the session warmed up
+    with django_assert_max_num_queries(12):  # 10 today, whatever the number of scripts
+        page = client.get(f"/console/knowledge/cases/{case.number}/scripts/")
+    assert page.content.decode().count("data-kb-script") == 8
+
+
+def test_a_department_member_writing_notes_gets_no_reply_scripts(kb, people, case, as_user):
+    case.department = "warehouse"
+    case.save()
+    page = as_user(people.warehouse).get(f"/console/cases/{case.number}/").content.decode()
+    assert "/console/knowledge/cases/" not in page

@@ -67,6 +67,7 @@ def main() -> None:
     )
     args = parser.parse_args()
     if args.reuse:
+        common.migrate()
         common.django_setup()
         common.sql(
             [
@@ -92,11 +93,13 @@ def main() -> None:
     from aftersale.sla.sweeper import sweep
 
     started_at = timezone.now()
-    started = time.perf_counter()
+    busy = common.machine_busy()
+    started, cpu_started = time.perf_counter(), time.process_time()
     report = sweep()
-    elapsed = time.perf_counter() - started
+    elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu_started
     events = CaseEvent.objects.filter(kind="case.escalated", created_at__gte=started_at).count()
     print(f"sweep over {args.cases:,} open cases, {args.due:,} due: {elapsed:.2f} s (target < 2 s)")
+    print(f"  of which {cpu:.2f} s CPU in the sweeping process; machine busy before: {busy:.0f} %")
     print(
         f"  breached {report.breached:,}, escalated {report.escalated:,}, batches {report.batches}, "
         f"escalation events written {events:,}"

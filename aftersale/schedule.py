@@ -17,6 +17,7 @@ SCHEDULE: dict[str, int] = {
     "aftersale.fulfilment.repairs_flag_overdue": 3600,
     "aftersale.channels.deliver_outbox": 10,
     "aftersale.channels.relay_alerts": 30,
+    "aftersale.channels.poll_mailbox": 60,
     "aftersale.quality.surveys_remind": 3600,
     "aftersale.quality.batch_defects_scan": 3600,
     "aftersale.quality.rollup_refresh": 60,

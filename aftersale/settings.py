@@ -170,6 +170,16 @@ ALIYUN_SMS_SIGN_NAME = os.environ.get("ALIYUN_SMS_SIGN_NAME") or ""
 ALIYUN_SMS_TEMPLATES = dict(
     item.split(":", 1) for item in config.env_list("ALIYUN_SMS_TEMPLATES", []) if ":" in item
 )
+# Inbound e-mail: the service mailbox polled over IMAP (empty host: not polled); new mail and
+# replies are taken in as the account INBOUND_MAIL_ACTS_AS.
+INBOUND_MAIL_IMAP_HOST = os.environ.get("INBOUND_MAIL_IMAP_HOST") or ""
+INBOUND_MAIL_IMAP_PORT = config.env_int("INBOUND_MAIL_IMAP_PORT", 993, minimum=1)
+INBOUND_MAIL_IMAP_SSL = config.env_bool("INBOUND_MAIL_IMAP_SSL", True)
+INBOUND_MAIL_IMAP_USER = os.environ.get("INBOUND_MAIL_IMAP_USER") or ""
+INBOUND_MAIL_IMAP_PASSWORD = os.environ.get("INBOUND_MAIL_IMAP_PASSWORD") or ""
+INBOUND_MAIL_IMAP_FOLDER = os.environ.get("INBOUND_MAIL_IMAP_FOLDER") or "INBOX"
+INBOUND_MAIL_ACTS_AS = os.environ.get("INBOUND_MAIL_ACTS_AS") or ""
+INBOUND_MAIL_TIMEOUT = config.env_int("INBOUND_MAIL_TIMEOUT", 30, minimum=1)
 # Inbound webhooks: how old a signed timestamp may be, in seconds, before the call counts as a replay.
 WEBHOOK_TOLERANCE_SECONDS = config.env_int("WEBHOOK_TOLERANCE_SECONDS", 300, minimum=1)
 

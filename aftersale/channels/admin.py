@@ -2,6 +2,8 @@ from django.contrib import admin
 
 from .models import (
     DeliveryAttempt,
+    InboundMail,
+    SocialIdentity,
     InboundEvent,
     InboundRefusal,
     InboundSource,
@@ -56,3 +58,17 @@ class InboundEventAdmin(admin.ModelAdmin):
 class InboundRefusalAdmin(admin.ModelAdmin):
     list_display = ["source_slug", "reason", "detail", "remote_addr", "received_at"]
     list_filter = ["reason"]
+
+
+@admin.register(InboundMail)
+class InboundMailAdmin(admin.ModelAdmin):
+    list_display = ["received_at", "from_address", "subject", "status", "case", "reason"]
+    list_filter = ["status"]
+    search_fields = ["from_address", "subject", "message_id"]
+    raw_id_fields = ["case"]
+
+
+@admin.register(SocialIdentity)
+class SocialIdentityAdmin(admin.ModelAdmin):
+    list_display = ["source", "external_user_id", "customer", "created_at"]
+    raw_id_fields = ["customer"]

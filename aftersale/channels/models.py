@@ -225,3 +225,26 @@ class SocialIdentity(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["source", "external_user_id"], name="social_identity_once")
         ]
+
+
+class InboundMailStatus(models.TextChoices):
+    CASE_CREATED = "case_created", _("新建售后单")
+    THREADED = "threaded", _("并入售后单")
+    IGNORED = "ignored", _("已忽略")
+    UNMATCHED = "unmatched", _("无法识别客户")
+
+
+class InboundMail(models.Model):
+    """A mail taken from the service mailbox: its Message-ID once only, and what became of it."""
+
+    message_id = models.CharField(_("邮件编号"), max_length=255, unique=True)
+    from_address = models.CharField(_("发件人"), max_length=255)
+    subject = models.CharField(_("主题"), max_length=255, blank=True, default="")
+    status = models.CharField(_("结果"), max_length=20, choices=InboundMailStatus.choices)
+    reason = models.CharField(_("说明"), max_length=255, blank=True, default="")
+    case = models.ForeignKey(Case, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    received_at = models.DateTimeField(_("接收时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("来信")
+        verbose_name_plural = _("来信")

@@ -18,3 +18,10 @@ def relay_alerts() -> int:
     from .alerts import alerts_relay
 
     return alerts_relay()
+
+
+@shared_task(name="aftersale.channels.poll_mailbox")
+def poll_mailbox() -> int:
+    from .mail import mailbox_poll
+
+    return mailbox_poll().fetched

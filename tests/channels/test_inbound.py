@@ -399,7 +399,7 @@ def test_taobao_refund_errors_name_the_field(taobao, people):
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_deliveries_of_one_event_racing_make_one_case(importer, people):
     import threading
 

@@ -112,7 +112,7 @@ def test_sms_goes_through_the_console_backend_by_default(order, people, caplog):
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_concurrent_deliverers_send_each_mail_exactly_once(people, customer_email, mail_server):
     from tests.factories import OrderFactory, OrderLineFactory
 

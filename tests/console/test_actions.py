@@ -180,3 +180,34 @@ def test_a_department_member_works_their_work_orders(as_user, people, case):
         {"version": work_order.version, "result": "已补发"},
     )
     assert WorkOrder.objects.get(pk=work_order.pk).status == "done"
+
+
+def test_the_returns_desk_scans_parcels_in_and_names_what_is_wrong(as_user, people, order):
+    from tests.fulfilment.goods import approved_case, rma_of
+
+    rma = rma_of(approved_case(order, people))
+    qc = as_user(people.qc)
+    assert "只有仓储部和客服团队办理退货签收" in qc.get("/console/returns/").content.decode()
+    refused = qc.post("/console/returns/receive/", {"code": rma.number}, follow=True)
+    assert refused.status_code == 200
+    rma.refresh_from_db()
+    assert rma.status == "authorized"
+
+    warehouse = as_user(people.warehouse)
+    unknown = warehouse.post("/console/returns/receive/", {"code": "RMA-NOPE"}, follow=True)
+    assert "未找到退货授权：RMA-NOPE" in unknown.content.decode()
+    received = warehouse.post("/console/returns/receive/", {"code": rma.number})
+    assert received["Location"] == f"/console/cases/{rma.case.number}/"
+    rma.refresh_from_db()
+    assert rma.status == "received"
+    page = warehouse.get(received["Location"]).content.decode()
+    assert "已签收，请验收" in page and 'data-inspect="' in page
+    assert rma.number in warehouse.get("/console/returns/").content.decode()
+
+    # A rejection without a reason or a photo is refused with both named; nothing changes.
+    bad = warehouse.post(f"/console/returns/{rma.number}/inspect/", {"disposition": "reject"}, **HTMX)
+    assert bad.status_code == 400
+    html = bad.content.decode()
+    assert "部分通过或不通过须填写说明" in html and "部分通过或不通过须附验收照片" in html
+    rma.refresh_from_db()
+    assert rma.status == "received"

@@ -34,6 +34,7 @@ def _act(client, case, action: str, reason: str = ""):
 
 def test_a_new_request_can_be_cancelled_with_a_reason(customer, case):
     page = customer.get(f"/portal/cases/{case.number}/").content.decode()
+    assert "portal/examples/waybill.svg" in page and "快递面单（运单号清晰）" in page  # what to photograph
     assert 'data-customer-action="cancel"' in page
     assert 'data-customer-action="close"' not in page and 'data-customer-action="reopen"' not in page
     refused = _act(customer, case, "cancel")

@@ -665,7 +665,7 @@ def catalog_generate(
     sql(
         [
             "SET LOCAL synchronous_commit = off",
-            f"""INSERT INTO catalog_customer (id, name, phone, tier, is_vip, created_at, user_id)
+            f"""INSERT INTO catalog_customer (id, name, phone, tier, is_vip, created_at, user_id, language)
             SELECT i, '顾客' || i, '139' || lpad(i::text, 8, '0'),
                    (ARRAY['regular','regular','regular','regular','regular','regular','regular','regular',
                           'regular','regular','regular','regular','regular','regular','silver','silver',

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import logging
+import re
 
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -24,6 +25,8 @@ FORMATS = {
     "pdf": "application/pdf",
 }
 CJK_FONT = "Noto Sans CJK SC"
+# Characters XML (and so DOCX) cannot hold; a playbook's own text could carry them.
+_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 class PdfUnavailable(DomainError):
@@ -40,38 +43,41 @@ def to_docx(document: Document) -> bytes:
     from docx.oxml.ns import qn
     from docx.shared import Pt
 
+    def clean(text: str) -> str:
+        return _NOT_XML.sub("", text)
+
     docx = Docx()
     normal = docx.styles["Normal"]
     normal.font.name = CJK_FONT
     normal.font.size = Pt(10.5)
     normal.element.rPr.rFonts.set(qn("w:eastAsia"), CJK_FONT)
-    docx.core_properties.title = document.title
-    docx.add_heading(document.title, level=0)
-    docx.add_paragraph(document.subtitle).italic = True
+    docx.core_properties.title = clean(document.title)
+    docx.add_heading(clean(document.title), level=0)
+    docx.add_paragraph(clean(document.subtitle)).italic = True
     for section in document.sections:
-        docx.add_heading(section.title, level=1)
+        docx.add_heading(clean(section.title), level=1)
         if section.intro:
-            docx.add_paragraph(section.intro)
+            docx.add_paragraph(clean(section.intro))
         if section.table:
             header, *rows = section.table
             table = docx.add_table(rows=1, cols=len(header))
             table.style = "Table Grid"
             for cell, text in zip(table.rows[0].cells, header, strict=True):
-                cell.text = text
+                cell.text = clean(text)
                 for run in cell.paragraphs[0].runs:
                     run.bold = True
             for row in rows:
                 for cell, text in zip(table.add_row().cells, row, strict=True):
-                    cell.text = text
+                    cell.text = clean(text)
         for step in section.steps:
-            docx.add_paragraph(step, style="List Number")
+            docx.add_paragraph(clean(step), style="List Number")
         for item in section.items:
-            docx.add_paragraph(item, style="List Bullet")
+            docx.add_paragraph(clean(item), style="List Bullet")
     if document.warnings:
         with translation.override(document.lang):
             docx.add_heading(_("待确认事项"), level=1)
         for warning in document.warnings:
-            docx.add_paragraph(warning, style="List Bullet")
+            docx.add_paragraph(clean(warning), style="List Bullet")
     out = io.BytesIO()
     docx.save(out)
     return out.getvalue()

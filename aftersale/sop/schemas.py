@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from typing import Annotated
 
-from pydantic import Field
+from django.utils.translation import gettext as _
+from pydantic import Field, field_validator
 
 from aftersale.common.schemas import InSchema
 
@@ -22,3 +24,13 @@ class GenerateIn(InSchema):
     escalation_matrix: Annotated[str, Field(max_length=MAX_FIELD_CHARS)] | None = Field(
         default=None, description="Current escalation procedures (optional)"
     )
+
+    @field_validator("*")
+    @classmethod
+    def _printable(cls, value: str | None) -> str | None:
+        if value is not None and CONTROL.search(value):
+            raise ValueError(_("包含不允许的控制字符"))
+        return value
+
+
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")

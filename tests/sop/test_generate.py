@@ -111,6 +111,14 @@ def test_escalation_matrix_is_optional_and_unknown_fields_are_refused(people, ap
     assert response.status_code == 422 and response.json()["errors"][0]["field"] == "budget"
 
 
+def test_control_characters_are_refused_with_the_field(people, api):
+    response = api(people.agent).post(
+        "/sop/generate", {**SEED_INPUT, "common_issues": "Defective\x01 products"}
+    )
+    assert response.status_code == 422
+    assert [e["field"] for e in response.json()["errors"]] == ["common_issues"]
+
+
 def test_customers_may_not_generate(people, api):
     assert api(people.customer_user).post("/sop/generate", SEED_INPUT).status_code == 403
 

@@ -103,13 +103,17 @@ class FulfilmentPanel:
     refunds: list
     offers: list[OfferView]
     work_orders: list
+    repairs: list
+    exchanges: list
     can_propose: bool
     offer_kinds: list[tuple[str, str]]
     dispositions: list[tuple[str, str]]
 
     @property
     def empty(self) -> bool:
-        return not (self.returns or self.refunds or self.offers or self.work_orders)
+        return not (
+            self.returns or self.refunds or self.offers or self.work_orders or self.repairs or self.exchanges
+        )
 
 
 def fulfilment_panel(user, case: Case) -> FulfilmentPanel:
@@ -139,6 +143,8 @@ def fulfilment_panel(user, case: Case) -> FulfilmentPanel:
             for offer in offers
         ],
         work_orders=list(case.work_orders.select_related("responsible").order_by("id")),
+        repairs=list(case.repairs.order_by("id")),
+        exchanges=list(case.exchange_shipments.select_related("product").order_by("id")),
         can_propose=role in HANDLING_ROLES and case.status in OPEN_STATUSES,
         offer_kinds=list(OfferKind.choices),
         dispositions=list(Disposition.choices),

@@ -211,3 +211,14 @@ def test_the_returns_desk_scans_parcels_in_and_names_what_is_wrong(as_user, peop
     assert "部分通过或不通过须填写说明" in html and "部分通过或不通过须附验收照片" in html
     rma.refresh_from_db()
     assert rma.status == "received"
+
+
+def test_the_case_page_shows_a_repair_with_its_state(as_user, people, order):
+    from aftersale.fulfilment.services.repairs import repair_create
+    from tests.fulfilment.goods import approved_case
+
+    case = approved_case(order, people, category="quality_fault", resolution="repair")
+    repair = repair_create(case=case, actor=people.agent, line_no=1, centre="上海维修中心")
+    page = as_user(people.agent).get(f"/console/cases/{case.number}/").content.decode()
+    assert "上海维修中心" in page and repair.get_status_display() in page
+    assert f"repair-{repair.status}" in page

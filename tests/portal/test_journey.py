@@ -73,8 +73,11 @@ def test_a_no_reason_return_from_request_to_refund(
     phone.click("a:has-text('申请售后')")
     phone.select_option("select[name=category]", "no_reason_return")
     refund_option = phone.locator("input[name=resolution][value=return_refund]")
+    # Wait for the options of the chosen category (swapped in by htmx) before choosing one.
+    expect(phone.locator("label.option", has=refund_option)).to_contain_text("七日无理由退货")
     expect(refund_option).to_be_enabled()
     refund_option.check()
+    expect(refund_option).to_be_checked()
     phone.fill("textarea[name=description]", "颜色和家里厨房不搭，想退货")
     phone.click("button:has-text('提交申请')")
     expect(phone.locator(".flash.notice")).to_contain_text("售后申请已提交")

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from aftersale.cases.lifecycle import Status
-from aftersale.cases.models import Case, CaseType, Resolution
+from aftersale.cases.models import Case, CaseLine, CaseType, Resolution
 from aftersale.common.errors import DomainError, PermissionDenied
 from aftersale.common.models import Team, User
 from aftersale.common.permissions import role_of
@@ -174,10 +174,17 @@ def top_categories(f: KpiFilter, limit: int = 8) -> list[dict]:
 
 
 def top_skus(f: KpiFilter, limit: int = 8) -> list[dict]:
-    return list(
-        cohort(f)
-        .values("lines__order_line__product__sku", "lines__order_line__product__name")
-        .exclude(lines__order_line__product__sku=None)
-        .annotate(n=Count("id", distinct=True))
-        .order_by("-n", "lines__order_line__product__sku")[:limit]
+    rows = (
+        CaseLine.objects.filter(case__in=cohort(f))
+        .values("order_line__product__sku", "order_line__product__name")
+        .annotate(n=Count("case_id", distinct=True))
+        .order_by("-n", "order_line__product__sku")[:limit]
     )
+    return [
+        {
+            "lines__order_line__product__sku": row["order_line__product__sku"],
+            "lines__order_line__product__name": row["order_line__product__name"],
+            "n": row["n"],
+        }
+        for row in rows
+    ]

@@ -222,3 +222,14 @@ class RollupState(models.Model):
 
     last_event_id = models.BigIntegerField(default=0)
     refreshed_at = models.DateTimeField(null=True, blank=True)
+
+
+class DailySkuStat(models.Model):
+    """Cases created on one local day with a line of one product (the dashboards' top SKUs)."""
+
+    day = models.DateField()
+    product_id = models.PositiveIntegerField()
+    n = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["day", "product_id"], name="daily_sku_cell")]

@@ -19,12 +19,12 @@ from django.db.models.functions import TruncDay
 from django.utils import timezone
 
 from aftersale.cases.lifecycle import Status
-from aftersale.cases.models import Case, CaseCategory, CaseEvent, CaseType, Resolution
+from aftersale.cases.models import Case, CaseCategory, CaseEvent, CaseLine, CaseType, Resolution
 from aftersale.common.money import CENT
 from aftersale.fulfilment.models import CostEntry
 
 from .kpis import RATE_PLACES, KpiFilter, _annotated, _minutes, local_zone, orders_for
-from .models import DailyStat, RollupState, Survey
+from .models import DailySkuStat, DailyStat, RollupState, Survey
 from .rules import SATISFIED_SCORES, SLA_CLOSE_WITHIN
 
 DIMS = ("channel", "category_id", "team_id", "assignee_id")
@@ -154,9 +154,20 @@ def rollup_days(days: set[date], *, now: datetime | None = None) -> int:
             for key, values in cells.items()
             if key[0] in wanted
         ]
+        start, end = _bounds(chunk[0], chunk[-1])
+        skus = [
+            DailySkuStat(day=_day(row["d"]), product_id=row["order_line__product_id"], n=row["n"])
+            for row in CaseLine.objects.filter(case__created_at__gte=start, case__created_at__lt=end)
+            .annotate(d=TruncDay("case__created_at", tzinfo=local_zone(), output_field=DateTimeField()))
+            .values("d", "order_line__product_id")
+            .annotate(n=Count("case_id", distinct=True))
+            .order_by()
+        ]
         with transaction.atomic():
             DailyStat.objects.filter(day__in=chunk).delete()
             DailyStat.objects.bulk_create(rows, batch_size=2000)
+            DailySkuStat.objects.filter(day__in=chunk).delete()
+            DailySkuStat.objects.bulk_create([r for r in skus if r.day in wanted], batch_size=2000)
         written += len(rows)
     return written
 
@@ -212,8 +223,7 @@ def _bucket(day: date, granularity: str | None) -> date | None:
     return day
 
 
-def compute_rollup(f: KpiFilter, granularity: str | None = None) -> dict[date | None, dict[str, object]]:
-    """The same figures as `kpis.compute`, read from the roll-up (no SKU filter)."""
+def _stats(f: KpiFilter):
     stats = DailyStat.objects.filter(day__gte=f.start, day__lt=f.end)
     if f.channel:
         stats = stats.filter(channel=f.channel)
@@ -223,6 +233,55 @@ def compute_rollup(f: KpiFilter, granularity: str | None = None) -> dict[date | 
         stats = stats.filter(assignee_id=f.agent_id)
     if f.team_id is not None:
         stats = stats.filter(team_id=f.team_id)
+    return stats
+
+
+def top_categories_rollup(f: KpiFilter, limit: int = 8) -> list[dict]:
+    counts = list(
+        _stats(f)
+        .values("category_id")
+        .annotate(n=Sum("n"))
+        .filter(n__gt=0)
+        .order_by("-n", "category_id")[:limit]
+    )
+    names = CaseCategory.objects.in_bulk([row["category_id"] for row in counts])
+    return [
+        {
+            "category__code": names[row["category_id"]].code,
+            "category__name": names[row["category_id"]].name,
+            "category__name_en": names[row["category_id"]].name_en,
+            "n": row["n"],
+        }
+        for row in counts
+        if row["category_id"] in names
+    ]
+
+
+def top_skus_rollup(f: KpiFilter, limit: int = 8) -> list[dict]:
+    """Only for an unfiltered period (the SKU table has no other dimension)."""
+    from aftersale.catalog.models import Product
+
+    counts = list(
+        DailySkuStat.objects.filter(day__gte=f.start, day__lt=f.end)
+        .values("product_id")
+        .annotate(n=Sum("n"))
+        .order_by("-n", "product_id")[:limit]
+    )
+    products = Product.objects.in_bulk([row["product_id"] for row in counts])
+    return [
+        {
+            "lines__order_line__product__sku": products[row["product_id"]].sku,
+            "lines__order_line__product__name": products[row["product_id"]].name,
+            "n": row["n"],
+        }
+        for row in counts
+        if row["product_id"] in products
+    ]
+
+
+def compute_rollup(f: KpiFilter, granularity: str | None = None) -> dict[date | None, dict[str, object]]:
+    """The same figures as `kpis.compute`, read from the roll-up (no SKU filter)."""
+    stats = _stats(f)
     sums: dict[date | None, dict] = defaultdict(lambda: dict.fromkeys(COUNTERS, 0))
     if granularity is None:
         sums[None]  # an empty period still has its row

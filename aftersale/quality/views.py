@@ -41,7 +41,7 @@ from .kpis import KpiFilter, compute
 from .labels import KPI_LABELS, TARGETS, display
 from .models import FollowUp, FollowUpStatus
 from .reports import public_statistics, report_build, report_html, report_pdf, report_xlsx
-from .rollup import compute_rollup, rollup_ready
+from .rollup import compute_rollup, rollup_ready, top_categories_rollup, top_skus_rollup
 
 CARD_KPIS = (
     "cases",
@@ -124,7 +124,9 @@ def _choices(scope: Scope) -> dict:
 @quality_view
 def dashboard(request: HttpRequest, scope: Scope) -> HttpResponse:
     f, granularity = filter_from(request.GET, scope)
-    figures = compute_rollup if not f.sku and rollup_ready() else compute
+    rolled = not f.sku and rollup_ready()
+    figures = compute_rollup if rolled else compute
+    unfiltered = not (f.channel or f.category or f.team_id or f.agent_id)
     whole = figures(f)[None]
     buckets = [(key, values) for key, values in figures(f, granularity).items() if key is not None]
     names = CARD_KPIS + (COST_KPIS if scope.sees_cost else ())
@@ -160,7 +162,7 @@ def dashboard(request: HttpRequest, scope: Scope) -> HttpResponse:
                 else row["category__name"],
                 "value": row["n"],
             }
-            for row in top_categories(f)
+            for row in (top_categories_rollup(f) if rolled else top_categories(f))
         ],
     }
     follow_ups = []
@@ -180,7 +182,7 @@ def dashboard(request: HttpRequest, scope: Scope) -> HttpResponse:
             "granularity": granularity,
             "cards": cards,
             "chart": chart,
-            "skus": top_skus(f),
+            "skus": top_skus_rollup(f) if rolled and unfiltered else top_skus(f),
             "follow_ups": follow_ups,
             "choices": _choices(scope),
             "export_query": _query(f, granularity),

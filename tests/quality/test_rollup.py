@@ -72,3 +72,28 @@ def test_the_dashboard_reads_the_rollup_when_it_is_ready(week, people, client):
         by_sku = client.get("/console/quality/?start=2026-11-02&end=2026-11-09&sku=SKU-FRYER")
     assert {c["name"]: c["value"] for c in page.context["cards"]}["cases"] == "103"
     assert {c["name"]: c["value"] for c in by_sku.context["cards"]}["cases"] == "3"  # live
+
+
+def test_top_categories_and_skus_from_the_rollup(week, people, client):
+    client.force_login(people.director)
+    with time_machine.travel(NOW, tick=False):
+        live = client.get("/console/quality/?start=2026-11-02&end=2026-11-09")
+        rollup_refresh()
+        rolled = client.get("/console/quality/?start=2026-11-02&end=2026-11-09")
+    assert rolled.context["chart"]["categories"] == live.context["chart"]["categories"]
+    assert (
+        rolled.context["skus"]
+        == live.context["skus"]
+        == [
+            {
+                "lines__order_line__product__sku": "SKU-FRYER",
+                "lines__order_line__product__name": week.fryer.name,
+                "n": 3,
+            },
+            {
+                "lines__order_line__product__sku": "SKU-KETTLE",
+                "lines__order_line__product__name": week.kettle.name,
+                "n": 1,
+            },
+        ]
+    )

@@ -9,6 +9,7 @@ urlpatterns = [
     path("login/", views.login, name="login"),
     path("login/code/", views.login_code, name="login_code"),
     path("logout/", views.logout, name="logout"),
+    path("l/<str:token>/", views.link, name="link"),
     path("cases/<str:number>/", views.case_detail, name="case"),
     path("cases/<str:number>/progress/", views.case_progress, name="progress"),
     path("cases/<str:number>/messages/", views.case_message, name="message"),

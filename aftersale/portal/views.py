@@ -40,7 +40,8 @@ from .forms import (
     SignInForm,
     TrackingForm,
 )
-from .services import otp_request, otp_verify
+from .links import portal_link_open
+from .services import customer_account_ensure, otp_request, otp_verify
 
 OTP_SESSION_KEY = "portal.otp"
 
@@ -122,6 +123,21 @@ def login_code(request: HttpRequest) -> HttpResponse:
         },
         status=status,
     )
+
+
+@require_GET
+def link(request: HttpRequest, token: str) -> HttpResponse:
+    """A signed link from a notification: sign the customer in and open the case."""
+    try:
+        case = portal_link_open(token)
+        user = customer_account_ensure(customer=case.customer)
+    except DomainError as error:
+        messages.error(request, str(error.errors[0].message))
+        return redirect("portal:login")
+    if request.user.is_authenticated and request.user.pk != user.pk:
+        auth_logout(request)
+    auth_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    return redirect("portal:case", number=case.number)
 
 
 @require_POST

@@ -201,3 +201,17 @@ def test_a_queue_page_makes_the_same_queries_for_5_rows_as_for_50(as_user, peopl
     for _ in range(45):
         make_case(order, people.agent)
     assert measured(50) == five
+
+
+def test_the_polled_tabs_light_up_a_new_breach(as_user, people, order):
+    """The tabs poll every 30 s (hx-trigger); a clock running past due shows at the next poll."""
+    fresh = make_case(order, people.agent)
+    client = as_user(people.agent)
+    page = client.get("/console/").content.decode()
+    assert 'hx-trigger="every 30s"' in page
+    before = client.get("/console/tabs/", **HTMX).content.decode()
+    assert _tab_counts(before)["breached"] == 0
+    fresh.clocks.filter(state=ClockState.RUNNING).update(due_at=timezone.now() - timedelta(minutes=1))
+    after = client.get("/console/tabs/", **HTMX).content.decode()
+    assert _tab_counts(after)["breached"] == 1
+    assert re.search(r'class="tab hot"\s+data-queue="breached"', after)

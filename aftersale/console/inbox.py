@@ -46,11 +46,14 @@ def work_orders(request: HttpRequest) -> HttpResponse:
     own = getattr(user, "department", "") if role_of(user) == Role.DEPARTMENT else ""
     form = WorkOrderFilter(request.GET)
     department = own or (form.cleaned_data["department"] if form.is_valid() else "")
-    rows = [
-        w
-        for w in work_order_queue(user=user, department=department or None, limit=200)
-        if w.status in OPEN_WORK
-    ]
+    rows = sorted(
+        (
+            w
+            for status in OPEN_WORK
+            for w in work_order_queue(user=user, department=department or None, status=status, limit=100)
+        ),
+        key=lambda w: (w.deadline, w.pk),
+    )
     return render(
         request,
         "console/work_orders.html",

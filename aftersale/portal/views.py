@@ -397,7 +397,9 @@ def request_new(request: HttpRequest, order_no: str) -> HttpResponse:
 def request_options(request: HttpRequest, order_no: str) -> HttpResponse:
     order = selectors.customer_order(request.user, order_no)
     options = _options_for(order, _int(request.GET.get("line")), request.GET.get("category", ""))
-    return render(request, "portal/_options.html", {"options": options, "chosen": ""})
+    # The form is sent along (hx-include): a choice still open survives the swap.
+    chosen = request.GET.get("resolution", "")
+    return render(request, "portal/_options.html", {"options": options, "chosen": chosen})
 
 
 def _int(value) -> int | None:

@@ -44,6 +44,8 @@ def test_a_customer_follows_a_case_and_starts_a_request(phone, people, case, old
 
     page.goto(f"/portal/orders/{old_order.order_no}/request/?line=1")
     page.select_option("select[name=category]", "no_reason_return")
+    # Wait for the no-reason options (htmx swaps them in): repair is not one of them.
+    expect(page.locator("input[name=resolution][value=repair]")).to_be_disabled()
     refund = page.locator("label.option", has=page.locator("input[value=return_refund]"))
     expect(refund.locator("input")).to_be_disabled()
     expect(refund).to_contain_text("不可申请")
@@ -53,6 +55,7 @@ def test_a_customer_follows_a_case_and_starts_a_request(phone, people, case, old
     repair = page.locator("input[name=resolution][value=repair]")
     expect(repair).to_be_enabled()
     repair.check()
+    expect(repair).to_be_checked()
     page.fill("textarea[name=description]", "刷头不转了")
     page.screenshot(path=str(shots / "portal-request.png"), full_page=True)
     page.click("button:has-text('提交申请')")

@@ -111,6 +111,17 @@ def test_a_request_offers_only_what_the_customer_is_entitled_to(customer, people
         HTTP_HX_REQUEST="true",
     ).content.decode()
     assert re.search(r'value="repair"(?! disabled)', fault)  # still under warranty
+    # A choice still open survives the swap of the options; one no longer open is not kept.
+    kept = customer.get(
+        f"/portal/orders/{order.order_no}/request/options/?line=1&category=quality_fault&resolution=repair",
+        HTTP_HX_REQUEST="true",
+    ).content.decode()
+    assert 'value="repair" checked' in kept
+    dropped = customer.get(
+        f"/portal/orders/{order.order_no}/request/options/?line=1&category=no_reason_return&resolution=repair",
+        HTTP_HX_REQUEST="true",
+    ).content.decode()
+    assert "checked" not in dropped
 
 
 def test_submitting_a_request_creates_the_case(customer, people, order):

@@ -2,13 +2,13 @@ from django.contrib import admin
 
 from .models import (
     DeliveryAttempt,
-    InboundMail,
-    SocialIdentity,
     InboundEvent,
+    InboundMail,
     InboundRefusal,
     InboundSource,
     Notification,
     OutboxMessage,
+    SocialIdentity,
     WebhookSubscription,
 )
 

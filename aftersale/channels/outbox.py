@@ -28,7 +28,9 @@ from .senders import DeliveryError, sender_for
 log = logging.getLogger(__name__)
 
 BATCH = 50
-LEASE = timedelta(minutes=5)
+LEASE = timedelta(minutes=15)
+# A message is sent only while its claim has this much left: more than any sender's timeout.
+LEASE_MARGIN = timedelta(minutes=2)
 
 
 def retry_delay(attempts: int) -> timedelta:
@@ -111,22 +113,54 @@ class DeliveryReport:
 
 
 def outbox_deliver(*, now: datetime | None = None, batch: int = BATCH, channels=None) -> DeliveryReport:
-    """Claim and deliver due messages until none are left (one pass of the worker)."""
+    """Claim and deliver due messages until none are left (one pass of the worker).
+
+    Each claimed batch is settled in one transaction at its end; a message is only sent while its
+    claim has at least LEASE_MARGIN left, so no other worker can have taken it meanwhile (the rest
+    of a batch that ran long is handed back)."""
     report = DeliveryReport()
     while True:
         claimed = outbox_claim(now=now, batch=batch, channels=channels)
         if not claimed:
             return report
-        for message in claimed:
-            _deliver_one(message, report, now)
+        senders: dict = {}
+        outcomes: list[_Outcome] = []
+        handed_back = False
+        try:
+            for index, message in enumerate(claimed):
+                if timezone.now() > message.claimed_until - LEASE_MARGIN:
+                    _hand_back(claimed[index:])
+                    handed_back = True
+                    break
+                if message.channel not in senders:
+                    senders[message.channel] = sender_for(message.channel)
+                outcomes.append(_send(message, senders[message.channel]))
+        finally:
+            for sender in senders.values():
+                getattr(sender, "close", lambda: None)()
+            _settle(outcomes, report, now)
+        if handed_back:  # this pass ran out of lease: the next one takes the rest
+            return report
 
 
-def _deliver_one(message: OutboxMessage, report: DeliveryReport, now: datetime | None) -> None:
+@dataclass
+class _Outcome:
+    message: OutboxMessage
+    ok: bool
+    detail: str
+    status_code: int | None
+    permanent: bool
+    started: datetime
+    finished: datetime
+    duration_ms: int
+
+
+def _send(message: OutboxMessage, sender) -> _Outcome:
     started = timezone.now()
     clock = time.monotonic()
     status_code = None
     try:
-        result = sender_for(message.channel).send(message)
+        result = sender.send(message)
         ok, detail, status_code, permanent = True, result.detail, result.status_code, False
     except DeliveryError as error:
         ok, detail, status_code, permanent = False, str(error), error.status_code, error.permanent
@@ -134,38 +168,61 @@ def _deliver_one(message: OutboxMessage, report: DeliveryReport, now: datetime |
         log.exception("outbox message %s: unexpected error", message.pk)
         ok, detail, permanent = False, f"{type(error).__name__}: {error}", False
     duration = int((time.monotonic() - clock) * 1000)
-    finished = timezone.now()
+    return _Outcome(message, ok, detail[:2000], status_code, permanent, started, timezone.now(), duration)
+
+
+def _settle(outcomes: list[_Outcome], report: DeliveryReport, now: datetime | None) -> None:
+    """Record a batch's results: conditional on each row still being this worker's claim."""
+    if not outcomes:
+        return
+    claim = outcomes[0].message.claim
     with transaction.atomic():
-        mine = OutboxMessage.objects.filter(pk=message.pk, claim=message.claim, status=OutboxStatus.SENDING)
-        if ok:
-            settled = mine.update(
-                status=OutboxStatus.SENT, sent_at=finished, claimed_until=None, last_error=""
+        mine = OutboxMessage.objects.filter(claim=claim, status=OutboxStatus.SENDING)
+        sent = [o for o in outcomes if o.ok]
+        if sent:
+            settled = mine.filter(pk__in=[o.message.pk for o in sent]).update(
+                status=OutboxStatus.SENT, sent_at=sent[-1].finished, claimed_until=None, last_error=""
             )
             report.sent += settled
-        elif permanent or message.attempts >= message.max_attempts:
-            settled = mine.update(status=OutboxStatus.FAILED, claimed_until=None, last_error=detail[:2000])
-            report.failed += settled
-        else:
-            settled = mine.update(
-                status=OutboxStatus.PENDING,
-                claimed_until=None,
-                last_error=detail[:2000],
-                next_attempt_at=max(finished, now or finished) + retry_delay(message.attempts),
+            if settled != len(sent):
+                log.warning("outbox: %s sent messages had lost their claim", len(sent) - settled)
+        for outcome in outcomes:
+            if outcome.ok:
+                continue
+            message = outcome.message
+            if outcome.permanent or message.attempts >= message.max_attempts:
+                report.failed += mine.filter(pk=message.pk).update(
+                    status=OutboxStatus.FAILED, claimed_until=None, last_error=outcome.detail
+                )
+            else:
+                due = max(outcome.finished, now or outcome.finished) + retry_delay(message.attempts)
+                report.retried += mine.filter(pk=message.pk).update(
+                    status=OutboxStatus.PENDING,
+                    claimed_until=None,
+                    last_error=outcome.detail,
+                    next_attempt_at=due,
+                )
+        DeliveryAttempt.objects.bulk_create(
+            DeliveryAttempt(
+                message_id=o.message.pk,
+                number=o.message.attempts,
+                started_at=o.started,
+                duration_ms=o.duration_ms,
+                ok=o.ok,
+                status_code=o.status_code,
+                detail=o.detail,
             )
-            report.retried += settled
-        DeliveryAttempt.objects.create(
-            message_id=message.pk,
-            number=message.attempts,
-            started_at=started,
-            duration_ms=duration,
-            ok=ok,
-            status_code=status_code,
-            detail=detail[:2000],
+            for o in outcomes
         )
-    if settled:
-        report.ids.append(message.pk)
-    else:
-        log.warning("outbox message %s: claim lost before it was settled", message.pk)
+    report.ids.extend(o.message.pk for o in outcomes)
+
+
+def _hand_back(messages: list[OutboxMessage]) -> None:
+    """Claimed but not tried: back to the queue as they were (the attempt is not counted)."""
+    for message in messages:
+        OutboxMessage.objects.filter(pk=message.pk, claim=message.claim, status=OutboxStatus.SENDING).update(
+            status=OutboxStatus.PENDING, claim="", claimed_until=None, attempts=F("attempts") - 1
+        )
 
 
 def outbox_retry_now(*, message: OutboxMessage) -> OutboxMessage:

@@ -161,3 +161,14 @@ def test_with_a_broker_each_transaction_queues_one_delivery_run(
             for n in range(3):
                 outbox_add(channel="sms", topic="request_received", recipient="13812345678", body=f"#{n}")
     assert [c.__name__ for c in callbacks].count("_kick") == 1
+
+
+def test_a_claim_without_enough_lease_left_is_handed_back_unsent(order, people, customer_email, mail_server):
+    mail_server.start()
+    make_case(order, people.agent)
+    # A worker whose clock says it claimed 14 minutes ago has one minute of its 15-minute lease left.
+    report = outbox_deliver(now=timezone.now() - timedelta(minutes=14), channels=["email"])
+    assert (report.sent, report.retried) == (0, 0) and not mail_server.received
+    mail = OutboxMessage.objects.get(channel="email")
+    assert (mail.status, mail.attempts, mail.claim) == (OutboxStatus.PENDING, 0, "")
+    assert outbox_deliver(channels=["email"]).sent == 1 and len(mail_server.received) == 1

@@ -21,6 +21,12 @@ def _channels(name: str, default: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(getattr(settings, name, default))
 
 
+def customer_language(customer) -> str:
+    """The customer's service language when the system speaks it, else the default."""
+    language = (getattr(customer, "language", "") or "").lower()
+    return language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+
+
 def notify_customer(*, event: CaseEvent | None, case: Case, topic: str, **context) -> None:
     """Tell the case's customer: in the portal, by SMS to the order's phone, by mail if known."""
     context = {"number": case.number, **{k: str(v) for k, v in context.items()}}
@@ -28,7 +34,7 @@ def notify_customer(*, event: CaseEvent | None, case: Case, topic: str, **contex
     channels = _channels("NOTIFY_CUSTOMER_CHANNELS", CUSTOMER_CHANNELS)
     if "in_app" in channels:
         Notification.objects.create(customer=customer, case=case, topic=topic, context=context)
-    title, body = render(topic, context, settings.LANGUAGE_CODE)
+    title, body = render(topic, context, customer_language(customer))
     if "sms" in channels and customer.phone:
         outbox_add(
             channel=OutboxChannel.SMS,

@@ -205,3 +205,11 @@ def test_console_and_portal_pages_poll_the_badge(order, people):
     customer = Client()
     customer.force_login(people.customer_user)
     assert 'hx-get="/notifications/badge"' in customer.get("/portal/").content.decode()
+
+
+def test_sms_and_mail_speak_the_customers_language(order, people):
+    people.customer.language = "en"
+    people.customer.save(update_fields=["language"])
+    case = make_case(order, people.agent)
+    sms = OutboxMessage.objects.get(channel="sms", case=case)
+    assert sms.body.startswith("Your after-sales request has been received") and case.number in sms.body

@@ -28,6 +28,8 @@ from .vocabulary import (
     ISSUE_CATEGORIES,
     LEVEL_WORDS,
     LIMIT_RE,
+    NO_RETURNS_RE,
+    NOT_OFFERED_RE,
     OVER_RE,
     PEOPLE_RE,
     QUALITY_WORDS,
@@ -154,10 +156,25 @@ def _classify(clause: str, vocab: dict[str, re.Pattern[str]]) -> str | None:
 def _read_windows(reader: _Reader, field_name: str, fragment: str) -> bool:
     read = False
     facts = reader.facts
+    if NO_RETURNS_RE.search(fragment) or (
+        NOT_OFFERED_RE.search(fragment) and _classify(fragment, {"return": WINDOW_WORDS["return"]})
+    ):
+        if durations(fragment):
+            # "生鲜不支持七天无理由退货": an exclusion the law already makes; the window itself stays.
+            reader.warn(
+                field_name,
+                fragment,
+                "statutory_kept",
+                _("无理由退货是法定义务，不能整体取消；定作、鲜活易腐等商品依法自动除外：%(f)s")
+                % {"f": fragment},
+            )
+        else:
+            # "No returns": read as 0 days, which the statutory minimum then raises (and says so).
+            facts.no_reason_days = 0
+            facts.sources["no_reason_days"] = fragment
+        return True
     for label, duration in _labelled_durations(fragment, WINDOW_WORDS):
         days = duration.days
-        if re.search(r"no returns|不退不换|不支持退|不接受退|概不退", fragment, re.I):
-            continue
         if label == "exchange":
             if ANY_REASON_WORDS.search(fragment) and not QUALITY_WORDS.search(fragment):
                 name = "any_reason_exchange_days"
@@ -178,10 +195,6 @@ def _read_windows(reader: _Reader, field_name: str, fragment: str) -> bool:
         facts.no_reason_days = spans[0].days
         facts.sources["no_reason_days"] = fragment
         read = True
-    if re.search(r"no returns|不退不换|不支持退|不接受退|概不退", fragment, re.I):
-        facts.no_reason_days = 0
-        facts.sources["no_reason_days"] = fragment
-        read = True
     return read
 
 
@@ -200,7 +213,17 @@ def _read_times(reader: _Reader, fragment: str) -> bool:
     vocab = {k: TIME_WORDS[k] for k in ("plan", "first_response", "resolution")}
     for label, duration in _labelled_durations(fragment, vocab):
         if label == "first_response":
-            facts.first_response_minutes = duration.minutes
+            if facts.first_response_minutes is not None and facts.first_response_minutes != duration.minutes:
+                reader.warn(
+                    "service_standards",
+                    fragment,
+                    "several_targets",
+                    _("有多个首次响应时限，采用最严格的 %(m)s 分钟：%(f)s")
+                    % {"m": min(facts.first_response_minutes, duration.minutes), "f": fragment},
+                )
+                facts.first_response_minutes = min(facts.first_response_minutes, duration.minutes)
+            else:
+                facts.first_response_minutes = duration.minutes
         elif label == "plan":
             facts.plan_hours = duration.hours
         else:
@@ -231,10 +254,22 @@ def _read_tier(reader: _Reader, fragment: str) -> bool:
         if PEOPLE_RE.search(near) or len(numbers) == 1:
             count = value
             break
-    if count is None and not re.search(r"(?:s|团队|组|们|team|staff)\b", fragment.split(":")[-1], re.I):
+    if count is None and not _plural(fragment, role):
         count = 1
     reader.facts.tiers.append(Tier(level or ROLE_LEVEL[role], role, fragment, count))
     return True
+
+
+def _plural(fragment: str, role: str) -> bool:
+    """Whether the role is named in the plural ("specialists", "团队") rather than as one person."""
+    if re.search(r"团队|组员|们|team\b|staff", fragment, re.I):
+        return True
+    pattern = dict(TIER_ROLES)[role]
+    match = pattern.search(fragment)
+    if match is None:
+        return False
+    word = re.match(r"[A-Za-z-]*", fragment[match.start() :]).group(0)
+    return word.lower().endswith("s") and not word.lower().endswith("ss")
 
 
 def _read_issue(reader: _Reader, fragment: str) -> None:
@@ -323,7 +358,7 @@ def parse(data: dict[str, str]) -> ParseResult:
             reader.unreadable("return_policy", fragment)
 
     target: str | None = None
-    for fragment in fragments(data["team_structure"]):
+    for fragment in fragments(data["team_structure"], lists=True):
         if _read_tier(reader, fragment):
             continue
         read, target = _read_escalation(reader, "team_structure", fragment, target)

@@ -103,6 +103,13 @@ TIME_WORDS = {
         r"受理",
         r"答复",
         r"接待",
+        r"\bchat\b",
+        r"\bcalls?\b",
+        r"\bphone\b",
+        r"\bemails?\b",
+        r"在线",
+        r"电话",
+        r"邮件",
     ),
     "resolution": words(
         r"resol",
@@ -128,7 +135,19 @@ TIER_ROLES = [
     (
         "manager",
         words(
-            r"manager", r"director", r"head of", r"\bhead\b", r"\bvp\b", r"经理", r"总监", r"负责人", r"主任"
+            r"manager",
+            r"director",
+            r"head of",
+            r"\bhead\b",
+            r"\bvp\b",
+            r"owner",
+            r"founder",
+            r"经理",
+            r"总监",
+            r"负责人",
+            r"主任",
+            r"老板",
+            r"店主",
         ),
     ),
     ("team_lead", words(r"team[-\s]?lead", r"supervisor", r"\blead", r"组长", r"主管", r"班长", r"队长")),
@@ -201,7 +220,8 @@ ISSUE_CATEGORIES = [
         r"漏发", r"错发", r"发错", r"缺件", r"少件", r"漏件",
     )),
     ("not_as_described", words(
-        r"not as described", r"different from", r"doesn'?t match", r"mismatch", r"misrepresent", r"描述不符",
+        r"not as described", r"as pictured", r"as shown",
+        r"different from", r"doesn'?t match", r"mismatch", r"misrepresent", r"描述不符",
         r"色差", r"图文不符", r"货不对板", r"与描述不", r"不一致",
     )),
     ("counterfeit", words(r"fake", r"counterfeit", r"假货", r"假冒", r"仿冒")),
@@ -217,7 +237,8 @@ ISSUE_CATEGORIES = [
     )),
     ("logistics_delay", words(
         r"late", r"delay", r"lost (?:parcel|package|shipment)", r"not (?:delivered|received)", r"slow",
-        r"tracking", r"where is my", r"wismo", r"延迟", r"延误", r"慢", r"丢件", r"未收到", r"没收到",
+        r"tracking", r"where is my", r"wismo", r"延迟", r"延误", r"配送", r"超时", r"慢", r"丢件",
+        r"未收到", r"没收到",
         r"物流", r"快递",
     )),
     ("product_usage", words(
@@ -313,7 +334,8 @@ CREDIT_RE = words(
 TARGETS = [
     ("expert", words(r"expert group", r"senior expert", r"专家组")),
     ("manager", words(
-        r"manager", r"director", r"head", r"management", r"经理", r"总监", r"负责人", r"管理层",
+        r"manager", r"director", r"head", r"management", r"owner", r"founder", r"经理", r"总监", r"负责人",
+        r"管理层", r"老板", r"店主",
     )),
     ("tier_2", words(
         r"tier[-\s]?2", r"tier two", r"level[-\s]?2", r"\bl2\b", r"second[-\s](?:line|tier|level)",
@@ -338,3 +360,9 @@ BUSINESS_KINDS = [
     ("toys", words(r"\btoy", r"玩具", r"母婴")),
     ("home", words(r"furniture", r"home", r"bedding", r"家居", r"家纺", r"家具")),
 ]  # fmt: skip
+
+# A window stated as not offered ("生鲜不支持七天无理由退货", "no returns on sale items").
+NO_RETURNS_RE = words(
+    r"no returns", r"non-?returnable", r"not returnable", r"final sale", r"不退不换", r"概不退", r"不可退"
+)
+NOT_OFFERED_RE = words(r"不支持", r"不提供", r"不接受", r"不适用", r"not (?:offered|accepted|available)")

@@ -333,6 +333,29 @@ def test_no_returns_is_raised_to_the_statutory_seven_days():
     assert [w["code"] for w in result.warnings] == ["statutory_raise"]
 
 
+def test_an_exclusion_stated_as_a_policy_keeps_the_statutory_window():
+    result = _parse(return_policy="生鲜商品不支持七天无理由退货，收货24小时内发现质量问题可退款")
+    assert result.draft["returns"]["no_reason"]["window_days"] == 7
+    assert result.draft["quality"]["return_days"] == 7  # 1 day raised to the statutory 7
+    assert [w["code"] for w in result.warnings] == ["statutory_kept", "statutory_raise"]
+
+
+def test_several_first_response_targets_keep_the_strictest():
+    result = _parse(service_standards="Reply to emails within 24 hours; live chat within 2 minutes")
+    assert result.facts.first_response_minutes == 2
+    assert [w["code"] for w in result.warnings] == ["several_targets"]
+
+
+def test_a_team_in_one_sentence_and_the_owner_as_manager():
+    result = _parse(
+        team_structure="5 support agents and 1 team lead; the owner handles escalations",
+        escalation_matrix="Chargebacks and legal threats go to the owner",
+    )
+    assert [(t.role, t.count) for t in result.facts.tiers] == [("agent", 5), ("team_lead", 1), ("manager", 1)]
+    assert [(r.target, r.trigger) for r in result.facts.escalations] == [("manager", "legal")]
+    assert result.warnings == []
+
+
 def test_repair_limit_above_the_statutory_maximum_is_lowered():
     result = _parse(return_policy="Repairs completed within 45 days")
     assert result.draft["quality"]["repair_limit_days"] == 30

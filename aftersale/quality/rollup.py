@@ -14,16 +14,17 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Count, DateTimeField, DurationField, ExpressionWrapper, F, Max, Min, Q, Sum
+from django.db.models import Count, DateTimeField, Max, Min, Q, Sum
 from django.db.models.functions import TruncDay
 from django.utils import timezone
 
 from aftersale.cases.lifecycle import Status
-from aftersale.cases.models import Case, CaseCategory, CaseEvent, CaseLine, CaseType, Resolution
+from aftersale.cases.models import Case, CaseCategory, CaseEvent, CaseLine, CaseType, EventKind, Resolution
 from aftersale.common.money import CENT
+from aftersale.common.roles import HANDLING_ROLES
 from aftersale.fulfilment.models import CostEntry
 
-from .kpis import RATE_PLACES, KpiFilter, _annotated, _minutes, local_zone, orders_for
+from .kpis import RATE_PLACES, KpiFilter, local_zone, orders_for
 from .models import DailySkuStat, DailyStat, RollupState, Survey
 from .rules import SATISFIED_SCORES, SLA_CLOSE_WITHIN
 
@@ -55,79 +56,99 @@ def _key(row: dict) -> tuple:
 
 
 def _cells(first: date, last: date, now: datetime) -> dict[tuple, dict]:
-    """The counters of the cases created from `first` to `last` (inclusive), per cell."""
+    """The counters of the cases created from `first` to `last` (inclusive), per cell.
+
+    One grouped pass over the period's events gives each case's facts (the same facts
+    `kpis._annotated` reads with subqueries); the counting is done here."""
     start, end = _bounds(first, last)
-    cases = Case.objects.filter(created_at__gte=start, created_at__lt=end)
-    day = TruncDay("created_at", tzinfo=local_zone(), output_field=DateTimeField())
-    not_cancelled = ~Q(status=Status.CANCELLED)
-    sla_due = not_cancelled & (Q(first_done_at__isnull=False) | Q(created_at__lte=now - SLA_CLOSE_WITHIN))
-    cells: dict[tuple, dict] = defaultdict(dict)
-    rows = (
-        _annotated(cases)
-        .annotate(d=day)
-        .values("d", *DIMS)
+    in_period = {"case__created_at__gte": start, "case__created_at__lt": end}
+    transitioned = Q(kind=EventKind.TRANSITIONED)
+    facts = {
+        row["case_id"]: row
+        for row in CaseEvent.objects.filter(**in_period)
+        .values("case_id")
         .annotate(
-            n=Count("id"),
-            active=Count("id", filter=not_cancelled),
-            closed=Count("id", filter=Q(status=Status.CLOSED)),
-            complaints=Count("id", filter=Q(case_type=CaseType.COMPLAINT)),
-            resolved_once=Count("id", filter=Q(resolve_count__gte=1)),
-            resolved_twice=Count("id", filter=Q(resolve_count__gte=2)),
-            fcr=Count("id", filter=Q(resolve_count__gte=1, asked_customer=False, reopened=False)),
-            escalated=Count("id", filter=Q(escalated=True)),
-            sla_due=Count("id", filter=sla_due),
-            sla_met=Count(
+            first_response_at=Min(
+                "created_at",
+                filter=Q(
+                    is_public=True,
+                    actor_role__in=[str(r) for r in HANDLING_ROLES],
+                    kind__in=[EventKind.MESSAGE_ADDED, EventKind.TRANSITIONED],
+                ),
+            ),
+            first_done_at=Min(
+                "created_at", filter=transitioned & Q(to_status__in=[Status.RESOLVED, Status.CLOSED])
+            ),
+            resolve_count=Count("id", filter=transitioned & Q(to_status=Status.RESOLVED)),
+            asked=Count("id", filter=transitioned & Q(to_status=Status.WAITING_CUSTOMER)),
+            reopened=Count(
                 "id",
-                filter=sla_due
-                & Q(first_done_at__isnull=False, first_done_at__lte=F("created_at") + SLA_CLOSE_WITHIN),
+                filter=transitioned
+                & Q(
+                    from_status__in=[Status.RESOLVED, Status.CLOSED, Status.REJECTED],
+                    to_status=Status.UNDER_REVIEW,
+                ),
             ),
-            first_response_n=Count("id", filter=Q(first_response_at__isnull=False)),
-            first_response_time=Sum(
-                ExpressionWrapper(F("first_response_at") - F("created_at"), output_field=DurationField()),
-                filter=Q(first_response_at__isnull=False),
-            ),
-            resolution_n=Count("id", filter=Q(resolved_at__isnull=False)),
-            resolution_time=Sum(
-                ExpressionWrapper(F("resolved_at") - F("created_at"), output_field=DurationField()),
-                filter=Q(resolved_at__isnull=False),
-            ),
-            returned_orders=Count(
-                "order",
-                distinct=True,
-                filter=Q(resolution=Resolution.RETURN_REFUND)
-                & ~Q(status__in=[Status.CANCELLED, Status.REJECTED]),
-            ),
+            escalated=Count("id", filter=Q(kind="case.escalated")),
         )
         .order_by()
-    )
-    for row in rows:
-        cell = cells[_key(row)]
-        cell.update({k: row[k] for k in COUNTERS[:10]})
-        cell["first_response_n"] = row["first_response_n"]
-        cell["first_response_seconds"] = (_minutes(row["first_response_time"]) or 0.0) * 60
-        cell["resolution_n"] = row["resolution_n"]
-        cell["resolution_seconds"] = (_minutes(row["resolution_time"]) or 0.0) * 60
-        cell["returned_orders"] = row["returned_orders"]
-    prefixed = {f"case__{d}": d for d in DIMS}
-    case_day = TruncDay("case__created_at", tzinfo=local_zone(), output_field=DateTimeField())
-    for row in (
-        Survey.objects.filter(case__in=cases, answered_at__isnull=False)
-        .annotate(d=case_day)
-        .values("d", *prefixed)
-        .annotate(answered=Count("id"), satisfied=Count("id", filter=Q(score__in=SATISFIED_SCORES)))
-        .order_by()
-    ):
-        row.update({short: row[long] for long, short in prefixed.items()})
-        cells[_key(row)].update(answered=row["answered"], satisfied=row["satisfied"])
-    for row in (
-        CostEntry.objects.filter(case__in=cases)
-        .annotate(d=case_day)
-        .values("d", *prefixed)
+    }
+    surveys = {
+        case_id: score
+        for case_id, score in Survey.objects.filter(answered_at__isnull=False, **in_period).values_list(
+            "case_id", "score"
+        )
+    }
+    costs = {
+        row["case_id"]: row["total"]
+        for row in CostEntry.objects.filter(**in_period)
+        .values("case_id")
         .annotate(total=Sum("amount"))
         .order_by()
-    ):
-        row.update({short: row[long] for long, short in prefixed.items()})
-        cells[_key(row)]["cost"] = Decimal(row["total"] or 0).quantize(CENT)
+    }
+    cells: dict[tuple, dict] = defaultdict(lambda: dict.fromkeys(COUNTERS, 0))
+    returned: dict[tuple, set] = defaultdict(set)
+    none: dict = {}
+    for (case_id, created, channel, category_id, team_id, assignee_id, status, case_type, resolution,
+         resolved_at, order_id) in Case.objects.filter(created_at__gte=start, created_at__lt=end).values_list(
+        "id", "created_at", "channel", "category_id", "team_id", "assignee_id", "status", "case_type",
+        "resolution", "resolved_at", "order_id",
+    ):  # fmt: skip
+        key = (_day(created), channel, category_id, team_id or 0, assignee_id or 0)
+        cell = cells[key]
+        fact = facts.get(case_id, none)
+        resolves = fact.get("resolve_count", 0)
+        first_done = fact.get("first_done_at")
+        first_response = fact.get("first_response_at")
+        cancelled = status == Status.CANCELLED
+        cell["n"] += 1
+        cell["active"] += not cancelled
+        cell["closed"] += status == Status.CLOSED
+        cell["complaints"] += case_type == CaseType.COMPLAINT
+        cell["resolved_once"] += resolves >= 1
+        cell["resolved_twice"] += resolves >= 2
+        cell["fcr"] += resolves >= 1 and not fact.get("asked") and not fact.get("reopened")
+        cell["escalated"] += bool(fact.get("escalated"))
+        if not cancelled and (first_done is not None or created <= now - SLA_CLOSE_WITHIN):
+            cell["sla_due"] += 1
+            cell["sla_met"] += first_done is not None and first_done <= created + SLA_CLOSE_WITHIN
+        if first_response is not None:
+            cell["first_response_n"] += 1
+            cell["first_response_seconds"] += (first_response - created).total_seconds()
+        if resolved_at is not None:
+            cell["resolution_n"] += 1
+            cell["resolution_seconds"] += (resolved_at - created).total_seconds()
+        if resolution == Resolution.RETURN_REFUND and status not in (Status.CANCELLED, Status.REJECTED):
+            returned[key].add(order_id)
+        if case_id in surveys:
+            cell["answered"] += 1
+            cell["satisfied"] += surveys[case_id] in SATISFIED_SCORES
+        if case_id in costs:
+            cell["cost"] += Decimal(costs[case_id] or 0)
+    for key, orders in returned.items():
+        cells[key]["returned_orders"] = len(orders)
+    for cell in cells.values():
+        cell["cost"] = Decimal(cell["cost"]).quantize(CENT)
     return cells
 
 

@@ -127,6 +127,16 @@ def label(value: str) -> str:
     return str(known) if known else value
 
 
+def pair(label: Any, value: Any) -> str:
+    """“label：value” with the active language's punctuation."""
+    return _("%(label)s：%(value)s") % {"label": label, "value": value}
+
+
+def aside(text: Any, note: Any) -> str:
+    """“text（note）” with the active language's punctuation."""
+    return _("%(text)s（%(note)s）") % {"text": text, "note": note}
+
+
 def join(items: list[Any]) -> str:
     return _("、").join(str(i) for i in items)
 
@@ -217,7 +227,7 @@ class Context:
         tier = next((t for t in self.tiers if t.level == level), None)
         if tier is None and target == "manager":
             tier = next((t for t in self.tiers if t.role == "manager"), None)
-        return f"{name}（{tier.title}）" if tier and tier.count is not None else name
+        return aside(name, tier.title) if tier and tier.count is not None else name
 
     @property
     def issue_categories(self) -> list[str]:

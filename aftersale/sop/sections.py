@@ -21,6 +21,7 @@ from .context import (
     TIER_ROLE_LABELS,
     TRIGGER_LABELS,
     Context,
+    aside,
     condition_text,
     days,
     department,
@@ -30,6 +31,7 @@ from .context import (
     label,
     minutes,
     money,
+    pair,
     percent,
     working_days,
 )
@@ -60,8 +62,8 @@ class Section:
             header, *rows = self.table
             for first, *rest in rows:
                 middle = list(zip(header[1:-1], rest[:-1], strict=True))
-                extra = _("；").join(c if len(middle) == 1 else f"{h}：{c}" for h, c in middle if c)
-                text = f"{first}：{extra}" if extra else first
+                extra = _("；").join(c if len(middle) == 1 else pair(h, c) for h, c in middle if c)
+                text = pair(first, extra) if extra else first
                 if rest[-1] and rest[-1] != "—":
                     text += _("（%(h)s：%(c)s）") % {"h": header[-1], "c": rest[-1]}
                 lines.append(f"- {text}")
@@ -119,7 +121,7 @@ def roles_kpis(ctx: Context) -> Section:
     }
     for tier in ctx.tiers:
         count = str(tier.count) if tier.count else "—"
-        name = tier.title if tier.count is None else f"{tier.title}（{TIER_ROLE_LABELS[tier.role]}）"
+        name = tier.title if tier.count is None else aside(tier.title, TIER_ROLE_LABELS[tier.role])
         rows.append([str(tier.level), name, count, str(duties[tier.role])])
     items = [
         _("资深专家组：处理触发敏感词、法律或舆情风险的工单。"),

@@ -73,7 +73,7 @@ def sop_generate(*, data: dict[str, Any] | GenerateIn, lang: str = "zh-hans") ->
             lang=lang,
             warnings=[w["message"] for w in result.warnings],
         )
-    texts = {section.key: section.as_text() for section in sections}
+        texts = {section.key: section.as_text() for section in sections}
     return Generated(texts, result.draft, result.warnings, document)
 
 

@@ -79,6 +79,23 @@ def test_seed_example_every_key_present_and_specific(people, api):
     assert body["warnings"][0]["fragment"] == "14 days defective exchange"
 
 
+def test_seed_example_in_english(people, api):
+    body = api(people.agent, language="en").post("/sop/generate", SEED_INPUT).json()
+    assert "Issue the return authorisation (RMA)" in body["return_process"]
+    assert "no-reason return within 30 days" in body["return_process"]
+    assert "(Tier 2: 3 specialists): a repeat complaint" in body["escalation_procedures"]
+    assert "agents may give up to CNY 50 on the spot without approval" in body["service_recovery"]
+    assert "- Missing or wrong item: CNY 20 store credit (Approved by: Agent)" in body["compensation_matrix"]
+    assert (
+        "CSAT) > 85%" in body["quality_standards"] and "First response < 2 hours" in body["quality_standards"]
+    )
+    assert "raised to 15 days" in body["warnings"][0]["message"]
+    lexicon = ["12315", "消协", "起诉", "律师", "曝光", "媒体", "记者", "投诉", "假货", "欺诈"]
+    for key in CONTRACT_KEYS:
+        text = body[key].replace(", ".join(lexicon), "")
+        assert not any("\u4e00" <= ch <= "\u9fff" or ch in "：（）；" for ch in text), (key, text)
+
+
 def test_chinese_request_with_an_escalation_matrix(people, api):
     body = api(people.agent).post("/sop/generate", ZH_INPUT).json()
     assert "升级至二线（组长 / 专家）（组长2人）：涉及金额超过 500 元" in body["escalation_procedures"]

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from .models import (
     DeliveryAttempt,
@@ -11,6 +12,7 @@ from .models import (
     SocialIdentity,
     WebhookSubscription,
 )
+from .outbox import outbox_retry_now
 
 
 class DeliveryAttemptInline(admin.TabularInline):
@@ -28,6 +30,12 @@ class OutboxMessageAdmin(admin.ModelAdmin):
     raw_id_fields = ["case", "event", "subscription"]
     readonly_fields = ["claim", "claimed_until", "attempts", "sent_at", "last_error"]
     inlines = [DeliveryAttemptInline]
+    actions = ["retry_now"]
+
+    @admin.action(description=_("重新发送失败的消息"))
+    def retry_now(self, request, queryset):
+        for message in queryset.filter(status="failed"):
+            outbox_retry_now(message=message)
 
 
 @admin.register(Notification)

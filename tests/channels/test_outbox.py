@@ -13,6 +13,7 @@ from aftersale.cases.models import Case
 from aftersale.channels.models import DeliveryAttempt, Notification, OutboxMessage, OutboxStatus
 from aftersale.channels.outbox import outbox_add, outbox_deliver, retry_delay
 from tests.conftest import make_case
+from tests.factories import UserFactory
 from tests.fakes.smtp import FakeSmtpServer
 
 
@@ -172,3 +173,21 @@ def test_a_claim_without_enough_lease_left_is_handed_back_unsent(order, people, 
     mail = OutboxMessage.objects.get(channel="email")
     assert (mail.status, mail.attempts, mail.claim) == (OutboxStatus.PENDING, 0, "")
     assert outbox_deliver(channels=["email"]).sent == 1 and len(mail_server.received) == 1
+
+
+def test_an_operator_puts_a_failed_message_back(order, people, customer_email, mail_server, client):
+    make_case(order, people.agent)
+    mail = OutboxMessage.objects.get(channel="email")
+    OutboxMessage.objects.filter(pk=mail.pk).update(max_attempts=1)
+    outbox_deliver(channels=["email"])
+    mail.refresh_from_db()
+    assert mail.status == OutboxStatus.FAILED
+    client.force_login(UserFactory(username="operator", role="admin", is_staff=True, is_superuser=True))
+    answer = client.post(
+        "/admin/channels/outboxmessage/", {"action": "retry_now", "_selected_action": [mail.pk]}
+    )
+    assert answer.status_code == 302, answer.content
+    mail.refresh_from_db()
+    assert mail.status == OutboxStatus.PENDING
+    mail_server.start()
+    assert outbox_deliver(channels=["email"]).sent == 1

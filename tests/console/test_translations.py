@@ -142,3 +142,35 @@ def test_every_marked_string_has_an_english_translation(app):
             elif mo.gettext(msgid) == msgid and msgstr != msgid:
                 missing.append(f"{path.relative_to(ROOT)}: {msgid!r} not compiled (run make messages)")
     assert not missing, "\n".join(missing)
+
+
+def unmarked_python_text(path: Path) -> list[str]:
+    """Chinese string literals in Python code neither marked for translation nor a docstring."""
+    tree = ast.parse(path.read_text(), filename=str(path))
+    allowed = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
+            if name in GETTEXT_CALLS:
+                allowed.update(id(arg) for arg in node.args)
+        body = getattr(node, "body", None)
+        if isinstance(body, list) and body and isinstance(body[0], ast.Expr):
+            allowed.add(id(body[0].value))  # a docstring
+    return [
+        node.value[:40]
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and _HAN.search(node.value)
+        and id(node) not in allowed
+    ]
+
+
+@pytest.mark.parametrize("app", APPS, ids=lambda app: app.name)
+def test_no_chinese_text_in_python_is_left_unmarked(app):
+    left = {
+        str(path.relative_to(ROOT)): texts
+        for path in sorted(app.rglob("*.py"))
+        if "migrations" not in path.parts and (texts := unmarked_python_text(path))
+    }
+    assert not left, left

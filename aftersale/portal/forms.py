@@ -94,3 +94,10 @@ class RatingForm(forms.Form):
     comment = forms.CharField(
         label=_("评价（选填）"), max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+class OfferAnswerForm(forms.Form):
+    offer = forms.IntegerField(min_value=1)
+    version = forms.IntegerField(min_value=1, max_value=2_147_483_647)
+    answer = forms.ChoiceField(choices=[("accept", "accept"), ("decline", "decline")])
+    reason = forms.CharField(label=_("原因（选填）"), max_length=300, required=False)

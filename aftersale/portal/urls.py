@@ -17,6 +17,7 @@ urlpatterns = [
     path("cases/<str:number>/action/", views.case_action, name="action"),
     path("cases/<str:number>/tracking/", views.case_tracking, name="tracking"),
     path("cases/<str:number>/rate/", views.case_rate, name="rate"),
+    path("cases/<str:number>/offer/", views.case_offer_answer, name="offer"),
     path("orders/<str:order_no>/request/", views.request_new, name="request"),
     path("orders/<str:order_no>/request/options/", views.request_options, name="request_options"),
 ]

@@ -26,6 +26,7 @@ from aftersale.common.permissions import role_of
 from aftersale.common.roles import Role
 from aftersale.console.casepage import clock_views
 from aftersale.console.timeline import case_timeline, timeline_mark
+from aftersale.fulfilment.services.compensation import compensation_accept, compensation_decline
 from aftersale.fulfilment.services.returns import return_record_tracking
 from aftersale.quality.surveys import survey_answer
 
@@ -35,6 +36,7 @@ from .forms import (
     CodeForm,
     EvidenceForm,
     MessageForm,
+    OfferAnswerForm,
     RatingForm,
     RequestForm,
     SignInForm,
@@ -189,6 +191,7 @@ def _case_context(request: HttpRequest, case: Case, **extra) -> dict:
         "survey": survey,
         "may_rate": selectors.may_rate(case, survey),
         "rating_form": extra.pop("rating_form", None) or RatingForm(),
+        "offer_form": extra.pop("offer_form", None) or OfferAnswerForm(),
         "max_image_mb": settings.EVIDENCE_MAX_IMAGE_BYTES // 2**20,
         "max_video_mb": settings.EVIDENCE_MAX_VIDEO_BYTES // 2**20,
         **extra,
@@ -306,6 +309,33 @@ def case_tracking(request: HttpRequest, number: str) -> HttpResponse:
             messages.success(request, _("运单号已提交，仓库签收后会为您验收"))
             return redirect("portal:case", number=case.number)
     return render(request, "portal/case.html", _case_context(request, case, tracking_form=form), status=400)
+
+
+@customer_required
+@require_POST
+def case_offer_answer(request: HttpRequest, number: str) -> HttpResponse:
+    """The customer accepts or declines a compensation offered to them."""
+    case = _case(request, number)
+    form = OfferAnswerForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        offer = case.compensation_offers.filter(pk=data["offer"]).first()
+        try:
+            if offer is None:
+                raise DomainError("offer", _("补偿不存在"), code="not_found")
+            if data["answer"] == "accept":
+                compensation_accept(offer=offer, actor=request.user, version=data["version"])
+            else:
+                compensation_decline(
+                    offer=offer, actor=request.user, version=data["version"], reason=data["reason"]
+                )
+        except DomainError as error:
+            _add_errors(form, error)
+        else:
+            done = _("已接受补偿，我们会尽快发放") if data["answer"] == "accept" else _("已拒绝补偿")
+            messages.success(request, done)
+            return redirect("portal:case", number=case.number)
+    return render(request, "portal/case.html", _case_context(request, case, offer_form=form), status=400)
 
 
 @customer_required

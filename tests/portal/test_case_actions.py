@@ -148,3 +148,36 @@ def test_a_resolved_case_is_rated_once_and_not_before(customer, case):
     again = customer.post(f"/portal/cases/{case.number}/rate/", {"score": "1"})
     assert again.status_code == 400 and "不能重复评价" in again.content.decode()
     assert Survey.objects.get(case=case).score == 4
+
+
+def test_the_customer_accepts_an_offered_compensation_and_never_sees_a_pending_one(customer, people, case):
+    from aftersale.fulfilment.models import CompensationOffer
+    from aftersale.fulfilment.services.compensation import compensation_propose
+
+    pending = compensation_propose(
+        case=case, actor=people.agent, kind="balance_credit", amount=Decimal("120.00")
+    )
+    offered = compensation_propose(case=case, actor=people.agent, kind="coupon", amount=Decimal("20.00"))
+    page = customer.get(f"/portal/cases/{case.number}/").content.decode()
+    assert "¥20.00" in page and "¥120.00" not in page  # waiting for approval: not shown
+    assert 'data-offer-answer="accept"' in page
+
+    stale = customer.post(
+        f"/portal/cases/{case.number}/offer/",
+        {"offer": offered.pk, "version": offered.version + 1, "answer": "accept"},
+    )
+    assert stale.status_code == 400
+    hidden = customer.post(
+        f"/portal/cases/{case.number}/offer/",
+        {"offer": pending.pk, "version": pending.version, "answer": "accept"},
+    )
+    assert hidden.status_code == 400 and "补偿不存在" in hidden.content.decode()
+    response = customer.post(
+        f"/portal/cases/{case.number}/offer/",
+        {"offer": offered.pk, "version": offered.version, "answer": "accept"},
+    )
+    assert response.status_code == 302
+    assert CompensationOffer.objects.get(pk=offered.pk).status == "accepted"
+    assert CompensationOffer.objects.get(pk=pending.pk).status == "pending_approval"
+    page = customer.get(response["Location"]).content.decode()
+    assert "已接受补偿，我们会尽快发放" in page and 'data-offer-answer="accept"' not in page

@@ -25,6 +25,7 @@ from .kpis import KpiFilter, cohort
 # Time spent in these states is waiting on the customer; the rest is the business's own time.
 WAITING_STATES = frozenset({Status.WAITING_CUSTOMER})
 DONE_STATES = frozenset({Status.RESOLVED, Status.CLOSED, Status.CANCELLED, Status.REJECTED})
+REOPENED_FROM = frozenset({Status.RESOLVED, Status.CLOSED, Status.REJECTED})
 CHUNK = 2000
 
 
@@ -146,15 +147,22 @@ def summarize(f: KpiFilter, *, now: datetime | None = None, top: int = 5) -> Pro
     working: list[float] = []
     paths: Counter[tuple[str, ...]] = Counter()
     reopened = info_loops = cases_with_loops = 0
-    for case_id, events in _events_of(sorted(created)):
+    transitions: dict[int, list] = defaultdict(list)
+    for case_id, from_status, to_status, at in (
+        CaseEvent.objects.filter(case__in=cohort(f), kind=EventKind.TRANSITIONED)
+        .exclude(to_status="")
+        .order_by("case_id", "id")
+        .values_list("case_id", "from_status", "to_status", "created_at")
+        .iterator(chunk_size=10_000)
+    ):
+        transitions[case_id].append((from_status, to_status, at))
+    for case_id in sorted(created):
         state, since = Status.NEW.value, created[case_id]
         path = [state]
         done_at = None
         case_wait = case_work = 0.0
         loops = 0
-        for _cid, kind, payload, from_status, to_status, _actor, _role, at in events:
-            if kind != EventKind.TRANSITIONED or not to_status:
-                continue
+        for from_status, to_status, at in transitions.get(case_id, ()):
             spent = (at - since).total_seconds()
             durations[state].append(spent)
             if state in WAITING_STATES:
@@ -163,7 +171,7 @@ def summarize(f: KpiFilter, *, now: datetime | None = None, top: int = 5) -> Pro
                 case_work += spent
             if to_status in path and to_status != state:
                 loops += 1
-            if (payload or {}).get("action") == "reopen":
+            if from_status in REOPENED_FROM and to_status == Status.UNDER_REVIEW:
                 reopened += 1
             if to_status == Status.UNDER_REVIEW and from_status == Status.WAITING_CUSTOMER:
                 info_loops += 1

@@ -233,3 +233,14 @@ class DailySkuStat(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["day", "product_id"], name="daily_sku_cell")]
+
+
+class DailyOrderStat(models.Model):
+    """Orders paid on one local day per order channel (the denominators of the order ratios)."""
+
+    day = models.DateField()
+    channel = models.CharField(max_length=20)
+    n = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["day", "channel"], name="daily_order_cell")]

@@ -15,17 +15,19 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Count, DateTimeField, Max, Min, Q, Sum
-from django.db.models.functions import TruncDay
+from django.db.models.functions import Coalesce, TruncDay
 from django.utils import timezone
 
 from aftersale.cases.lifecycle import Status
 from aftersale.cases.models import Case, CaseCategory, CaseEvent, CaseLine, CaseType, EventKind, Resolution
+from aftersale.catalog.models import Channel as OrderChannel
+from aftersale.catalog.models import Order
 from aftersale.common.money import CENT
 from aftersale.common.roles import HANDLING_ROLES
 from aftersale.fulfilment.models import CostEntry
 
-from .kpis import RATE_PLACES, KpiFilter, local_zone, orders_for
-from .models import DailySkuStat, DailyStat, RollupState, Survey
+from .kpis import RATE_PLACES, KpiFilter, local_zone
+from .models import DailyOrderStat, DailySkuStat, DailyStat, RollupState, Survey
 from .rules import SATISFIED_SCORES, SLA_CLOSE_WITHIN
 
 DIMS = ("channel", "category_id", "team_id", "assignee_id")
@@ -184,7 +186,19 @@ def rollup_days(days: set[date], *, now: datetime | None = None) -> int:
             .annotate(n=Count("case_id", distinct=True))
             .order_by()
         ]
+        paid = Coalesce("paid_at", "created_at")
+        order_rows = [
+            DailyOrderStat(day=_day(row["d"]), channel=row["channel"], n=row["k"])
+            for row in Order.objects.annotate(paid=paid)
+            .filter(paid__gte=start, paid__lt=end)
+            .annotate(d=TruncDay("paid", tzinfo=local_zone(), output_field=DateTimeField()))
+            .values("d", "channel")
+            .annotate(k=Count("id"))
+            .order_by()
+        ]
         with transaction.atomic():
+            DailyOrderStat.objects.filter(day__in=chunk).delete()
+            DailyOrderStat.objects.bulk_create([r for r in order_rows if r.day in wanted], batch_size=2000)
             DailyStat.objects.filter(day__in=chunk).delete()
             DailyStat.objects.bulk_create(rows, batch_size=2000)
             DailySkuStat.objects.filter(day__in=chunk).delete()
@@ -202,9 +216,13 @@ def rollup_refresh(*, now: datetime | None = None, full: bool = False) -> int:
         newest = CaseEvent.objects.aggregate(m=Max("id"))["m"] or 0
         if full or state.refreshed_at is None:
             span = Case.objects.aggregate(first=Min("created_at"), last=Max("created_at"))
+            paid = Order.objects.annotate(paid=Coalesce("paid_at", "created_at")).aggregate(
+                first=Min("paid"), last=Max("paid")
+            )
+            ends = [v for v in (span["first"], span["last"], paid["first"], paid["last"]) if v is not None]
             days: set[date] = set()
-            if span["first"] is not None:
-                day, last = _day(span["first"]), _day(span["last"])
+            if ends:
+                day, last = _day(min(ends)), _day(max(ends))
                 while day <= last:
                     days.add(day)
                     day += timedelta(days=1)
@@ -219,6 +237,13 @@ def rollup_refresh(*, now: datetime | None = None, full: bool = False) -> int:
                 _day(created)
                 for created in CostEntry.objects.filter(created_at__gt=state.refreshed_at)
                 .values_list("case__created_at", flat=True)
+                .distinct()
+            }
+            days |= {
+                _day(value)
+                for value in Order.objects.filter(updated_at__gt=state.refreshed_at)
+                .annotate(paid=Coalesce("paid_at", "created_at"))
+                .values_list("paid", flat=True)
                 .distinct()
             }
             today = _day(now)
@@ -310,12 +335,14 @@ def compute_rollup(f: KpiFilter, granularity: str | None = None) -> dict[date | 
         target = sums[_bucket(row["day"], granularity)]
         for k in COUNTERS:
             target[k] += row[k] or 0
-    orders_qs = orders_for(f)
     orders: dict[date | None, int] | None = None
-    if orders_qs is not None:
+    if not f.channel or f.channel in OrderChannel.values:
         orders = defaultdict(int)
-        for paid in orders_qs.values_list("paid", flat=True):
-            orders[_bucket(_day(paid), granularity)] += 1
+        order_stats = DailyOrderStat.objects.filter(day__gte=f.start, day__lt=f.end)
+        if f.channel:
+            order_stats = order_stats.filter(channel=f.channel)
+        for row in order_stats.values("day").annotate(k=Sum("n")).order_by():
+            orders[_bucket(row["day"], granularity)] += row["k"]
         for key in orders:
             sums[key]  # a bucket with orders and no cases still shows
     out: dict[date | None, dict[str, object]] = {}

@@ -1,5 +1,6 @@
-"""A team lead at work in a real browser: approving an agent's over-limit compensation, and seeing a
-customer's sensitive message light the alert on their console without a reload."""
+"""A team lead at work in a real browser: approving an agent's over-limit compensation (which the
+customer then accepts on the phone), and seeing a customer's sensitive message light the alert on
+their console without a reload."""
 
 from __future__ import annotations
 
@@ -43,6 +44,19 @@ def _sign_in(browser, live_server, username: str):
     return page
 
 
+def _customer(browser, live_server, case):
+    """The case's customer signed in on a phone, on the case's page."""
+    phone = new_page(browser, live_server, width=390, height=844, mobile=True)
+    phone.goto("/portal/")
+    phone.fill("input[name=order_no]", case.order.order_no)
+    phone.fill("input[name=phone]", "13812345678")
+    phone.click("button[type=submit]")
+    phone.fill("input[name=code]", phone.locator("#demo-code").inner_text())
+    phone.click("button[type=submit]")
+    phone.goto(f"/portal/cases/{case.number}/")
+    return phone
+
+
 def test_a_team_lead_approves_an_over_limit_compensation(
     chromium_browser, live_server, browser_db, people, assigned, tmp_path
 ):
@@ -72,7 +86,15 @@ def test_a_team_lead_approves_an_over_limit_compensation(
     agent.reload()
     expect(agent.locator(".offer .offer-status")).to_have_text("待客户确认")
     expect(agent.locator("#timeline")).to_contain_text("补偿已批准")
-    for page in (agent, lead):
+
+    # Now released, the offer reaches the customer, who accepts it on the phone.
+    phone = _customer(chromium_browser, live_server, assigned)
+    expect(phone.locator("#offers")).to_contain_text("¥120.00")
+    phone.click("button[data-offer-answer=accept]")
+    expect(phone.locator(".flash.notice")).to_contain_text("已接受补偿")
+    expect(phone.locator("#offers .offer-status")).to_have_text("客户已接受")
+    assert CompensationOffer.objects.get(pk=offer.pk).status == OfferStatus.ACCEPTED
+    for page in (agent, lead, phone):
         page.context.close()
 
 
@@ -84,14 +106,7 @@ def test_a_sensitive_message_lights_the_alert_on_the_leads_console(
     expect(lead.locator("#alerts-badge .count")).to_have_count(0)
 
     # The customer writes from their phone.
-    phone = new_page(chromium_browser, live_server, width=390, height=844, mobile=True)
-    phone.goto("/portal/")
-    phone.fill("input[name=order_no]", assigned.order.order_no)
-    phone.fill("input[name=phone]", "13812345678")
-    phone.click("button[type=submit]")
-    phone.fill("input[name=code]", phone.locator("#demo-code").inner_text())
-    phone.click("button[type=submit]")
-    phone.goto(f"/portal/cases/{assigned.number}/")
+    phone = _customer(chromium_browser, live_server, assigned)
     phone.fill("textarea[name=body]", "再不处理我就找媒体曝光")
     phone.click("button:has-text('发送留言')")
     expect(phone.locator(".flash.notice")).to_contain_text("留言已发送")

@@ -459,6 +459,14 @@ def build_draft(reader: _Reader) -> dict[str, Any]:
             limits["team_lead"] = max(float(rule.amount), limits["agent"])
         elif rule.trigger == "overdue" and rule.hours:
             draft["escalation"]["exception_after_hours"] = rule.hours
+        elif rule.trigger == "amount":
+            reader.warn(
+                "escalation_matrix",
+                rule.text,
+                "not_enforced",
+                _("该金额门槛写入 SOP 文本，系统不据此转派；系统按补偿审批额度执行：%(f)s")
+                % {"f": rule.text},
+            )
         for word in TRIGGER_LEXICON.get(rule.trigger, []):
             if word not in draft["lexicon"]["words"]:
                 draft["lexicon"]["words"].append(word)

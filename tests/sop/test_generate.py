@@ -104,7 +104,7 @@ def test_chinese_request_with_an_escalation_matrix(people, api):
     assert "90%" in body["quality_standards"]
     assert "30 分钟" in body["quality_standards"]
     assert body["playbook"]["compensation"]["approval_limits"]["agent"] == 30
-    assert body["warnings"] == []
+    assert [(w["code"], w["fragment"]) for w in body["warnings"]] == [("not_enforced", "超过500元转组长")]
 
 
 @pytest.mark.parametrize(

@@ -22,9 +22,9 @@ from aftersale.common.validation import field_errors
 from aftersale.fulfilment.api import routers as fulfilment_routers
 from aftersale.knowledge.api import router as knowledge_router
 from aftersale.policy.api import router as policy_router
+from aftersale.quality.api import router as quality_router
 from aftersale.sla.api import router as sla_router
 from aftersale.sop.api import router as sop_router
-from aftersale.quality.api import router as quality_router
 
 log = logging.getLogger(__name__)
 

@@ -21,6 +21,7 @@ SCHEDULE: dict[str, int] = {
     "aftersale.quality.surveys_remind": 3600,
     "aftersale.quality.batch_defects_scan": 3600,
     "aftersale.quality.rollup_refresh": 60,
+    "aftersale.portal.signin_records_prune": 3600,
 }
 
 

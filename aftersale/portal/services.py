@@ -74,6 +74,15 @@ def signin_throttle(*, phone: str | None, address: str, step: str) -> None:
         SignInAttempt.objects.bulk_create(SignInAttempt(key=key) for key, _limit, _kind in limits)
 
 
+def signin_records_prune(*, now=None) -> int:
+    """Forget sign-in tries past the throttle window and codes expired for a day; returns how many."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        tries, _ = SignInAttempt.objects.filter(created_at__lt=now - THROTTLE_WINDOW).delete()
+        codes, _ = OtpChallenge.objects.filter(expires_at__lt=now - timedelta(days=1)).delete()
+    return tries + codes
+
+
 def otp_request(*, order_no: str, phone: str, address: str = "") -> OtpSent:
     """Send a sign-in code to the phone on the order, if the order no. and phone match it."""
     signin_throttle(phone=phone, address=address, step="code")

@@ -181,3 +181,21 @@ def test_the_customer_accepts_an_offered_compensation_and_never_sees_a_pending_o
     assert CompensationOffer.objects.get(pk=pending.pk).status == "pending_approval"
     page = customer.get(response["Location"]).content.decode()
     assert "已接受补偿，我们会尽快发放" in page and 'data-offer-answer="accept"' not in page
+
+
+def test_old_sign_in_records_are_pruned(client, order):
+    from datetime import timedelta
+
+    import time_machine
+    from django.utils import timezone
+
+    from aftersale.portal.models import SignInAttempt
+    from aftersale.portal.tasks import prune_signin_records
+
+    with time_machine.travel(timezone.now() - timedelta(days=2)):
+        _ask(client, order)  # a code asked two days ago: its tries and its code are stale
+    # A fresh one from another address stays (and already forgot the phone's stale try).
+    _ask(client, order, address="10.0.0.7")
+    assert SignInAttempt.objects.count() == 3 and OtpChallenge.objects.count() == 2
+    assert prune_signin_records.apply().get() == 2  # the old address's try, the old code
+    assert SignInAttempt.objects.count() == 2 and OtpChallenge.objects.count() == 1

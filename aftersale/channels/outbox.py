@@ -100,7 +100,9 @@ def outbox_claim(*, now: datetime | None = None, batch: int = BATCH, channels=No
             status=OutboxStatus.SENDING, claim=token, claimed_until=now + LEASE, attempts=F("attempts") + 1
         )
     return list(
-        OutboxMessage.objects.filter(claim=token, status=OutboxStatus.SENDING).select_related("subscription")
+        OutboxMessage.objects.filter(claim=token, status=OutboxStatus.SENDING).select_related(
+            "subscription", "case"
+        )
     )
 
 

@@ -190,3 +190,52 @@ def receive_webhook(request, slug: str):
     return InboundOut(
         status=result.status, event_id=result.event_id, topic=result.topic, result=result.result
     )
+
+
+class CaseDeliveryOut(Schema):
+    id: int
+    channel: str
+    topic: str
+    recipient: str
+    status: str
+    attempts: int
+    created_at: datetime
+    sent_at: datetime | None
+    last_error: str
+
+
+def _masked_recipient(message: OutboxMessage) -> str:
+    from aftersale.common.masking import mask_phone
+
+    if message.channel == "sms":
+        return mask_phone(message.recipient)
+    if message.channel == "email":
+        local, _sep, domain = message.recipient.partition("@")
+        return f"{local[:1]}***@{domain}"
+    return message.recipient
+
+
+@router.get("/cases/{number}/deliveries", response=list[CaseDeliveryOut])
+def case_deliveries(request, number: str, limit: int = Query(50, ge=1, le=200)):
+    """What was sent about a case (e-mail, SMS, webhooks) and whether it arrived; staff only,
+    recipients masked."""
+    from aftersale.cases.selectors import case_get
+    from aftersale.common.roles import STAFF_ROLES
+
+    require_role(request.auth, STAFF_ROLES, action=_("查看发送记录"))
+    case = case_get(user=request.auth, number=number)
+    rows = OutboxMessage.objects.filter(case=case).order_by("-id")[:limit]
+    return [
+        CaseDeliveryOut(
+            id=m.pk,
+            channel=m.channel,
+            topic=m.topic,
+            recipient=_masked_recipient(m),
+            status=m.status,
+            attempts=m.attempts,
+            created_at=m.created_at,
+            sent_at=m.sent_at,
+            last_error=m.last_error[:300],
+        )
+        for m in rows
+    ]

@@ -191,3 +191,19 @@ def test_an_operator_puts_a_failed_message_back(order, people, customer_email, m
     assert mail.status == OutboxStatus.PENDING
     mail_server.start()
     assert outbox_deliver(channels=["email"]).sent == 1
+
+
+def test_staff_see_what_was_sent_about_a_case_masked(order, people, customer_email, mail_server, api):
+    mail_server.start()
+    case = make_case(order, people.agent)
+    outbox_deliver()
+    rows = api(people.agent).get(f"/cases/{case.number}/deliveries").json()
+    assert {(r["channel"], r["topic"], r["status"]) for r in rows} == {
+        ("sms", "request_received", "sent"),
+        ("email", "request_received", "sent"),
+    }
+    assert {r["recipient"] for r in rows} == {"138****5678", "x***@example.com"}
+    assert api(people.customer_user).get(f"/cases/{case.number}/deliveries").status_code == 403
+    assert (
+        api(people.warehouse).get(f"/cases/{case.number}/deliveries").status_code == 404
+    )  # not routed to them

@@ -11,7 +11,7 @@ from pydantic import Field
 
 from aftersale.common.errors import NotFound
 from aftersale.common.permissions import require_role
-from aftersale.common.schemas import InSchema
+from aftersale.common.schemas import InSchema, RowId
 
 from .models import DeliveryAttempt, OutboxMessage, WebhookSubscription
 from .selectors import centre_items, unread_count
@@ -54,8 +54,8 @@ def list_notifications(request, query: Query[ListQuery]):
 
 
 class MarkReadIn(InSchema):
-    ids: list[int] | None = Field(default=None, max_length=500)
-    alert_ids: list[int] | None = Field(default=None, max_length=500)
+    ids: list[RowId] | None = Field(default=None, max_length=500)
+    alert_ids: list[RowId] | None = Field(default=None, max_length=500)
 
 
 class MarkedOut(Schema):

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from django.utils.translation import gettext as _
 from ninja import Schema
-from pydantic import ConfigDict, field_validator
+from pydantic import ConfigDict, Field, field_validator
+
+# A row id as the database can hold it (a larger number would overflow the query, not miss).
+RowId = Annotated[int, Field(ge=1, le=2**63 - 1)]
 
 
 class InSchema(Schema):

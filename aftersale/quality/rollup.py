@@ -325,16 +325,21 @@ def top_skus_rollup(f: KpiFilter, limit: int = 8) -> list[dict]:
     ]
 
 
-def compute_rollup(f: KpiFilter, granularity: str | None = None) -> dict[date | None, dict[str, object]]:
-    """The same figures as `kpis.compute`, read from the roll-up (no SKU filter)."""
+def compute_rollup(
+    f: KpiFilter, granularity: str | None = None, *, with_total: bool = False
+) -> dict[date | None, dict[str, object]]:
+    """The same figures as `kpis.compute`, read from the roll-up (no SKU filter). With
+    `with_total`, the whole period (key None) comes with the buckets, from the same read."""
     stats = _stats(f)
     sums: dict[date | None, dict] = defaultdict(lambda: dict.fromkeys(COUNTERS, 0))
-    if granularity is None:
+    if granularity is None or with_total:
         sums[None]  # an empty period still has its row
     for row in stats.values("day").annotate(**{k: Sum(k) for k in COUNTERS}).order_by():
-        target = sums[_bucket(row["day"], granularity)]
-        for k in COUNTERS:
-            target[k] += row[k] or 0
+        keys = {_bucket(row["day"], granularity)} | ({None} if with_total else set())
+        for key in keys:
+            target = sums[key]
+            for k in COUNTERS:
+                target[k] += row[k] or 0
     orders: dict[date | None, int] | None = None
     if not f.channel or f.channel in OrderChannel.values:
         orders = defaultdict(int)
@@ -343,6 +348,8 @@ def compute_rollup(f: KpiFilter, granularity: str | None = None) -> dict[date | 
             order_stats = order_stats.filter(channel=f.channel)
         for row in order_stats.values("day").annotate(k=Sum("n")).order_by():
             orders[_bucket(row["day"], granularity)] += row["k"]
+            if with_total and granularity is not None:
+                orders[None] += row["k"]
         for key in orders:
             sums[key]  # a bucket with orders and no cases still shows
     out: dict[date | None, dict[str, object]] = {}

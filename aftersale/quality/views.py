@@ -125,10 +125,13 @@ def _choices(scope: Scope) -> dict:
 def dashboard(request: HttpRequest, scope: Scope) -> HttpResponse:
     f, granularity = filter_from(request.GET, scope)
     rolled = not f.sku and rollup_ready()
-    figures = compute_rollup if rolled else compute
     unfiltered = not (f.channel or f.category or f.team_id or f.agent_id)
-    whole = figures(f)[None]
-    buckets = [(key, values) for key, values in figures(f, granularity).items() if key is not None]
+    if rolled:
+        figures = compute_rollup(f, granularity, with_total=True)  # one read for the period and its buckets
+        whole = figures[None]
+    else:
+        figures, whole = compute(f, granularity), compute(f)[None]
+    buckets = [(key, values) for key, values in figures.items() if key is not None]
     names = CARD_KPIS + (COST_KPIS if scope.sees_cost else ())
     cards = [
         {

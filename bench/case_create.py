@@ -172,6 +172,7 @@ def main() -> int:
                 seconds=args.warmup,
                 client=client,
             )
+            time.sleep(1.0)  # let the warm-up's requests still in flight finish before counting
             for clients, orders_range in zip(runs, bounds[1:], strict=True):
                 requests = requests_for(orders_range, agents, rng)
                 before = counts()

@@ -10,4 +10,5 @@ urlpatterns = [
     path("export.csv", views.export, {"fmt": "csv"}, name="export_csv"),
     path("export.xlsx", views.export, {"fmt": "xlsx"}, name="export_xlsx"),
     path("report/", views.monthly_report, name="report"),
+    path("process/", views.process, name="process"),
 ]

@@ -39,6 +39,7 @@ from .dashboards import (
 from .exports import kpi_table, to_csv, to_xlsx
 from .kpis import KpiFilter, compute
 from .labels import KPI_LABELS, TARGETS, display
+from .mining import compare, summarize
 from .models import FollowUp, FollowUpStatus
 from .reports import public_statistics, report_build, report_html, report_pdf, report_xlsx
 from .rollup import compute_rollup, rollup_ready, top_categories_rollup, top_skus_rollup
@@ -303,3 +304,23 @@ def public_statistics_page(request: HttpRequest) -> HttpResponse:
         for row in rows
     ]
     return render(request, "quality/public_stats.html", {"rows": shown})
+
+
+@require_GET
+@quality_view
+def process(request: HttpRequest, scope: Scope) -> HttpResponse:
+    """The process as the event log shows it, and a before/after comparison (the optimizer's page)."""
+    if not scope.sees_all:
+        raise PermissionDenied("role", _("您的角色无权查看流程分析"), code="forbidden")
+    f, _granularity = filter_from(request.GET, scope)
+    before = None
+    if request.GET.get("before_start") or request.GET.get("before_end"):
+        b, _g = filter_from(
+            {"start": request.GET.get("before_start"), "end": request.GET.get("before_end")}, scope
+        )
+        before = compare(b, f)
+    return render(
+        request,
+        "quality/process.html",
+        {"f": f, "summary": summarize(f), "comparison": before, "xes": f"start={f.start}&end={f.end}"},
+    )

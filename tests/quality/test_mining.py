@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+import time_machine
 
 from aftersale.quality.kpis import KpiFilter
 from aftersale.quality.mining import compare, summarize, xes_export
@@ -126,3 +127,19 @@ def test_the_process_api(week, people, api):
     )
     bad = optimizer.get("/process/summary", {"start": "2026-11-09", "end": "2026-11-02"})
     assert bad.status_code == 400 and bad.json()["errors"][0]["field"] == "start"
+
+
+def test_the_process_page(week, people, client):
+    client.force_login(people.optimizer)
+    with time_machine.travel(NOW, tick=False):
+        page = client.get(
+            "/console/quality/process/?start=2026-11-03&end=2026-11-04&before_start=2026-11-02&before_end=2026-11-03"
+        )
+    assert page.status_code == 200
+    assert (
+        page.context["summary"].cases == 1
+        and page.context["comparison"]["process_shortened_percent"] == -180.0
+    )
+    assert "new → under_review → waiting_customer" in page.content.decode()
+    client.force_login(people.team_lead)
+    assert client.get("/console/quality/process/").status_code == 403

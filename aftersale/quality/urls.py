@@ -11,4 +11,5 @@ urlpatterns = [
     path("export.xlsx", views.export, {"fmt": "xlsx"}, name="export_xlsx"),
     path("report/", views.monthly_report, name="report"),
     path("process/", views.process, name="process"),
+    path("qa/", views.qa, name="qa"),
 ]

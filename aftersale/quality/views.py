@@ -13,7 +13,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -21,8 +21,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from aftersale.cases.models import CaseCategory, CaseChannel
-from aftersale.common.errors import DomainError, PermissionDenied
+from aftersale.common.errors import DomainError, FieldError, PermissionDenied
 from aftersale.common.models import Team, User
+from aftersale.common.permissions import role_of
 from aftersale.common.roles import Role
 
 from .dashboards import (
@@ -40,9 +41,18 @@ from .exports import kpi_table, to_csv, to_xlsx
 from .kpis import KpiFilter, compute
 from .labels import KPI_LABELS, TARGETS, display
 from .mining import compare, summarize
-from .models import FollowUp, FollowUpStatus
+from .models import FollowUp, FollowUpStatus, QaReview, QaSample
 from .reports import public_statistics, report_build, report_html, report_pdf, report_xlsx
 from .rollup import compute_rollup, rollup_ready, top_categories_rollup, top_skus_rollup
+from .sampling import (
+    CHECKLIST,
+    DEFAULT_RATE,
+    QA_ROLES,
+    REVIEWER_KEYS,
+    qa_review_complete,
+    qa_sample_draw,
+    qa_scores,
+)
 
 CARD_KPIS = (
     "cases",
@@ -324,3 +334,65 @@ def process(request: HttpRequest, scope: Scope) -> HttpResponse:
         "quality/process.html",
         {"f": f, "summary": summarize(f), "comparison": before, "xes": f"start={f.start}&end={f.end}"},
     )
+
+
+@quality_view
+def qa(request: HttpRequest, scope: Scope) -> HttpResponse:
+    """QA: draw the month's sample, complete the scorecards' reviewer items, read the scores."""
+    if role_of(request.user) not in QA_ROLES:
+        raise PermissionDenied("role", _("您的角色无权进行质检"), code="forbidden")
+    month = _month_param(request.GET.get("month") or request.POST.get("month"))
+    errors = []
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "draw":
+                rate = float(request.POST.get("rate") or DEFAULT_RATE)
+                seed = request.POST.get("seed")
+                qa_sample_draw(month=month, actor=request.user, rate=rate, seed=int(seed) if seed else None)
+            else:
+                review = QaReview.objects.filter(pk=_int_param(request.POST.get("review"))).first()
+                if review is None:
+                    raise DomainError("review", _("质检记录不存在"))
+                answers = {
+                    key: request.POST.get(key) == "yes" for key in REVIEWER_KEYS if request.POST.get(key)
+                }
+                qa_review_complete(review=review, answers=answers, actor=request.user)
+            return redirect(f"{reverse('quality:qa')}?month={month:%Y-%m}")
+        except ValueError:
+            errors = [FieldError("rate", _("须为数字"))]
+        except DomainError as error:
+            errors = error.errors
+    sample = QaSample.objects.filter(month=month).first()
+    reviews = []
+    if sample is not None:
+        for review in sample.reviews.select_related("case", "agent", "team").order_by("agent_id", "case_id"):
+            items = [
+                {
+                    "key": item.key,
+                    "label": item.label,
+                    "question": item.question,
+                    **review.items.get(item.key, {}),
+                }
+                for item in CHECKLIST
+            ]
+            reviews.append({"review": review, "items": items})
+    return render(
+        request,
+        "quality/qa.html",
+        {
+            "month": month,
+            "sample": sample,
+            "reviews": reviews,
+            "scores": qa_scores(sample) if sample else None,
+            "errors": errors,
+            "default_rate": DEFAULT_RATE,
+        },
+        status=400 if errors else 200,
+    )
+
+
+def _int_param(value) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0

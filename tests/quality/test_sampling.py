@@ -177,3 +177,33 @@ def test_the_qa_api(october, people, api):
     assert api(people.agent).get("/qa/samples/2026-10").status_code == 403
     assert director.get("/qa/samples/2026-09").status_code == 404
     assert director.post("/qa/samples", {"month": "2026-13", "rate": 0.1}).status_code == 422
+
+
+def test_the_qa_page(october, people, client):
+    client.force_login(people.director)
+    with time_machine.travel(datetime(2026, 11, 20, tzinfo=TZ)):
+        empty = client.get("/console/quality/qa/?month=2026-10")
+        assert empty.status_code == 200 and empty.context["sample"] is None
+        bad = client.post("/console/quality/qa/", {"action": "draw", "month": "2026-10", "rate": "2"})
+        assert bad.status_code == 400 and bad.context["errors"][0].field == "rate"
+        drawn = client.post(
+            "/console/quality/qa/", {"action": "draw", "month": "2026-10", "rate": "0.1", "seed": "42"}
+        )
+        assert drawn.status_code == 302
+        page = client.get("/console/quality/qa/?month=2026-10")
+    rows = page.context["reviews"]
+    assert len(rows) == 4 and "系统判定" in page.content.decode()
+    review = rows[0]["review"]
+    missing = client.post("/console/quality/qa/", {"review": review.pk, "month": "2026-10", "wording": "yes"})
+    assert missing.status_code == 400 and missing.context["errors"][0].field == "answers.plan_accepted"
+    done = client.post(
+        "/console/quality/qa/",
+        {"review": review.pk, "month": "2026-10", "wording": "yes", "plan_accepted": "no"},
+    )
+    assert done.status_code == 302
+    review.refresh_from_db()
+    assert (
+        review.items["plan_accepted"] == {"value": False, "source": "reviewer"} and review.score is not None
+    )
+    client.force_login(people.agent)
+    assert client.get("/console/quality/qa/?month=2026-10").status_code == 403

@@ -114,11 +114,13 @@ def orders_import_csv(*, stream: IO[str], actor) -> ImportReport:
     for raw in reader:
         line = reader.line_num
         row = _parse_csv_row(line, raw, report)
-        if row is not None:
-            pending.append(row)
-        if len(pending) >= CHUNK_ROWS:
+        if row is None:
+            continue
+        # A chunk ends between two orders, so the lines of one order are stored (and counted) together.
+        if len(pending) >= CHUNK_ROWS and row.order["order_no"] != pending[-1].order["order_no"]:
             _store(pending, report)
             pending = []
+        pending.append(row)
     if pending:
         _store(pending, report)
     report.errors.sort(key=lambda e: e.line)

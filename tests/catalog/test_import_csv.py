@@ -39,6 +39,12 @@ def _import(text: str, actor) -> object:
     return orders_import_csv(stream=io.StringIO(text), actor=actor)
 
 
+def test_an_order_is_never_split_between_chunks(people, monkeypatch):
+    monkeypatch.setattr("aftersale.catalog.services.CHUNK_ROWS", 1)
+    report = _import(_csv(*GOOD_ROWS), people.team_lead)
+    assert (report.created, report.updated, report.lines, report.errors) == (2, 0, 3, [])
+
+
 def test_good_rows_go_in(people):
     report = _import(_csv(*GOOD_ROWS), people.team_lead)
 

@@ -1,4 +1,4 @@
-"""The `aftersale` command: serve, demo, token, import-orders, and Django management."""
+"""The `aftersale` command: serve, scheduler, demo, token, import-orders, sop, mail-server, manage."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 
 from aftersale.sop.cli import add_parser as add_sop_parser
 
@@ -122,6 +123,21 @@ def cmd_import_orders(args: argparse.Namespace) -> int:
     return 1 if report.errors else 0
 
 
+def cmd_mail_server(args: argparse.Namespace) -> int:
+    _setup()
+    from aftersale.channels.smtp_inbound import mail_server
+
+    server = mail_server(host=args.host, port=args.port)
+    print(f"taking in mail on smtp://{args.host}:{args.port} (Ctrl-C stops)")
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()
+    return 0
+
+
 def cmd_manage(args: argparse.Namespace) -> int:
     _setup()
     from django.core.management import execute_from_command_line
@@ -161,6 +177,11 @@ def build_parser() -> argparse.ArgumentParser:
     imp.set_defaults(func=cmd_import_orders)
 
     add_sop_parser(sub, _setup)
+
+    mail = sub.add_parser("mail-server", help="take in customer e-mail over SMTP (instead of IMAP)")
+    mail.add_argument("--host", default="127.0.0.1")
+    mail.add_argument("--port", type=int, default=2525)
+    mail.set_defaults(func=cmd_mail_server)
 
     manage = sub.add_parser("manage", help="run a Django management command")
     manage.add_argument("rest", nargs=argparse.REMAINDER)

@@ -1,11 +1,12 @@
 from django.urls import path
 
-from . import actions, inbox, views, warehouse
+from . import actions, inbox, intake, views, warehouse
 
 app_name = "console"
 
 urlpatterns = [
     path("", views.queue, name="queue"),
+    path("intake/", intake.case_intake, name="intake"),
     path("tabs/", views.queue_tabs, name="tabs"),
     path("search/", views.queue_search, name="search"),
     path("approvals/", inbox.approvals, name="approvals"),

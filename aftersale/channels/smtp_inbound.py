@@ -20,6 +20,9 @@ from aftersale.common.models import User
 from .mail import mail_receive
 
 log = logging.getLogger("aftersale.mail")
+# aiosmtpd logs each connection at INFO, and one of those calls is malformed ("Logging error" when
+# a client hangs up early); its warnings and errors still show.
+logging.getLogger("mail.log").setLevel(logging.WARNING)
 
 
 def _receive(raw: bytes) -> str:

@@ -2,26 +2,17 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import time
 
 import pytest
 from celery import Celery
-from django.conf import settings
 
 from aftersale.channels.models import OutboxMessage, OutboxStatus
+from tests.celery_worker import BROKER, celery_worker
 from tests.conftest import make_case
 from tests.fakes.smtp import FakeSmtpServer
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-BROKER = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
-
-
-def database_url() -> str:
-    db = settings.DATABASES["default"]
-    return f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
 @pytest.fixture
@@ -32,38 +23,8 @@ def mail_server():
 
 @pytest.fixture
 def worker(mail_server):
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url(),
-        "CELERY_BROKER_URL": BROKER,
-        "EMAIL_HOST": "127.0.0.1",
-        "EMAIL_PORT": str(mail_server.port),
-    }
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "aftersale",
-            "worker",
-            "--pool=solo",
-            "--loglevel=WARNING",
-            "--without-heartbeat",
-            "--without-gossip",
-            "--without-mingle",
-        ],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    yield process
-    process.terminate()
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
+    with celery_worker(EMAIL_HOST="127.0.0.1", EMAIL_PORT=str(mail_server.port)) as process:
+        yield process
 
 
 def test_a_worker_delivers_queued_mail(order, people, mail_server, worker):

@@ -17,12 +17,14 @@ import time
 from collections import Counter, deque
 from dataclasses import dataclass
 from decimal import Decimal
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qs
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
+
+from .http import LocalHttpServer
 
 REFUND = "alipay.trade.refund"
 QUERY = "alipay.trade.fastpay.refund.query"
@@ -64,7 +66,9 @@ def public_pem(key: rsa.RSAPrivateKey) -> str:
     )
 
 
-class FakeAlipayGateway:
+class FakeAlipayGateway(LocalHttpServer):
+    path = "/gateway.do"
+
     def __init__(self, *, app_id: str, app_public_key: rsa.RSAPublicKey, own_key: rsa.RSAPrivateKey) -> None:
         self.app_id = app_id
         self.app_public_key = app_public_key
@@ -76,7 +80,6 @@ class FakeAlipayGateway:
         self.faults: dict[str, deque[Fault]] = {REFUND: deque(), QUERY: deque()}
         self.sign_responses = True
         self._lock = threading.Lock()
-        self._server: ThreadingHTTPServer | None = None
 
     # ---- set-up --------------------------------------------------------------------------------
 
@@ -85,19 +88,6 @@ class FakeAlipayGateway:
 
     def fail_next(self, method: str, fault: Fault, times: int = 1) -> None:
         self.faults[method].extend([fault] * times)
-
-    def start(self) -> str:
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self._server.daemon_threads = True
-        threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        ).start()
-        return f"http://127.0.0.1:{self._server.server_address[1]}/gateway.do"
-
-    def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
 
     def calls_of(self, method: str) -> int:
         return sum(1 for m, _no in self.calls if m == method)

@@ -19,7 +19,9 @@ import threading
 import urllib.parse
 from collections import deque
 from datetime import UTC, datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
+
+from .http import LocalHttpServer
 
 
 def _encode(value: str) -> str:
@@ -35,7 +37,7 @@ def expected_signature(secret: str, params: dict[str, str]) -> str:
     ).decode()
 
 
-class FakeAliyunSmsServer:
+class FakeAliyunSmsServer(LocalHttpServer):
     def __init__(
         self, *, key_id: str = "LTAI-test", secret: str = "test-secret*~ +", sign_name: str = "售后服务"
     ):
@@ -47,30 +49,6 @@ class FakeAliyunSmsServer:
         self.faults: deque[tuple[int, str]] = deque()  # (HTTP status, Code) to answer next
         self._nonces: set[str] = set()
         self._lock = threading.Lock()
-        self._server: ThreadingHTTPServer | None = None
-
-    @property
-    def url(self) -> str:
-        assert self._server is not None
-        return f"http://127.0.0.1:{self._server.server_address[1]}/"
-
-    def start(self) -> str:
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self._server.daemon_threads = True
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
-        return self.url
-
-    def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-
-    def __enter__(self) -> FakeAliyunSmsServer:
-        self.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.stop()
 
     def fail_next(self, status: int = 503, code: str = "ServiceUnavailable", times: int = 1) -> None:
         self.faults.extend([(status, code)] * times)

@@ -16,13 +16,17 @@ import threading
 import time
 from collections import deque
 from decimal import Decimal
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
+
+from .http import LocalHttpServer
 
 PICKUP_PATH = "/v1/pickup-orders"
 CLOCK_SKEW_MS = 5 * 60 * 1000
 
 
-class FakeCarrierServer:
+class FakeCarrierServer(LocalHttpServer):
+    path = ""
+
     def __init__(
         self,
         *,
@@ -40,30 +44,6 @@ class FakeCarrierServer:
         self.rejected = 0  # requests refused for a bad key, timestamp or signature
         self.faults: deque[tuple[int, dict | None, float]] = deque()  # (HTTP status, answer, stall)
         self._lock = threading.Lock()
-        self._server: ThreadingHTTPServer | None = None
-
-    @property
-    def url(self) -> str:
-        assert self._server is not None
-        return f"http://127.0.0.1:{self._server.server_address[1]}"
-
-    def start(self) -> str:
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self._server.daemon_threads = True
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
-        return self.url
-
-    def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-
-    def __enter__(self) -> FakeCarrierServer:
-        self.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.stop()
 
     # ---- scripting faults --------------------------------------------------------------------------
 

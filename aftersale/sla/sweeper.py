@@ -47,33 +47,35 @@ _CLAIMED_FIELDS = (
 )
 
 
+@dataclass(slots=True)
 class _CaseRef:
-    __slots__ = ("number", "assignee_id", "team_id")
+    number: str
+    assignee_id: int | None
+    team_id: int | None
 
-    def __init__(self, number: str, assignee_id: int | None, team_id: int | None) -> None:
-        self.number, self.assignee_id, self.team_id = number, assignee_id, team_id
 
-
+@dataclass(slots=True)
 class _Claimed:
     """A claimed clock as plain values: a sweep handles thousands, and model instances cost more
     than the rest of the work. Attribute names match `Clock` for the helpers shared with it."""
 
-    __slots__ = (
-        *("pk", "case_id", "kind", "ref", "started_at", "due_at", "warned_at", "breached_at"),
-        *("escalation_level", "state", "next_action_at", "case"),
-    )
+    pk: int
+    case_id: int
+    kind: str
+    ref: str
+    started_at: datetime
+    due_at: datetime | None
+    warned_at: datetime | None
+    breached_at: datetime | None
+    escalation_level: int
+    state: str
+    next_action_at: datetime | None
+    case: _CaseRef
 
-    def __init__(self, pk, case_id, kind, ref, started_at, due_at, warned_at, breached_at, level, state,
-                 next_action, number, assignee_id, team_id) -> None:  # fmt: skip
-        self.pk, self.case_id, self.kind, self.ref = pk, case_id, kind, ref
-        self.started_at, self.due_at, self.warned_at, self.breached_at = (
-            started_at,
-            due_at,
-            warned_at,
-            breached_at,
-        )
-        self.escalation_level, self.state, self.next_action_at = level, state, next_action
-        self.case = _CaseRef(number, assignee_id, team_id)
+    @classmethod
+    def from_row(cls, row: tuple) -> _Claimed:
+        *clock, number, assignee_id, team_id = row
+        return cls(*clock, case=_CaseRef(number, assignee_id, team_id))
 
 
 _WARNING = gettext_lazy("%(number)s 的「%(clock)s」将在 %(minutes)s 分钟后到期")
@@ -128,7 +130,7 @@ def sweep(*, now: datetime | None = None, batch: int = BATCH) -> SweepReport:
 def _sweep_batch(now, batch, playbook: CompiledPlaybook, directory: Directory, report: SweepReport) -> bool:
     with transaction.atomic():
         clocks = [
-            _Claimed(*row)
+            _Claimed.from_row(row)
             for row in Clock.objects.select_for_update(skip_locked=True, of=("self",))
             .filter(state=ClockState.RUNNING, next_action_at__lte=now)
             .order_by("next_action_at")

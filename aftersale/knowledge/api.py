@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import fields
 from datetime import datetime
 from typing import Annotated
 
@@ -191,6 +191,15 @@ def _rendered_out(rendered: selectors.RenderedScript) -> RenderedOut:
 # ---- articles ---------------------------------------------------------------------------------
 
 
+def _present(input_class: type, obj: Article | ReplyScript) -> dict:
+    """What an article or script holds now, in the fields of its input dataclass (a PATCH changes
+    only what it names)."""
+    values = {
+        f.name: getattr(obj, f.name) for f in fields(input_class) if f.name not in ("categories", "team")
+    }
+    return {**values, "categories": [c.code for c in obj.categories.all()], "team": obj.team_id}
+
+
 @router.get("/knowledge/articles", response=list[ArticleOut], summary="Search articles (customers: FAQ only)")
 def list_articles(request, query: Query[SearchQuery]):
     hits = selectors.article_search(user=request.auth, query=query.q, kind=query.kind, limit=query.limit)
@@ -212,19 +221,7 @@ def create_article(request, payload: ArticleIn):
 @router.patch("/knowledge/articles/{article_id}", response=ArticleOut, summary="Change an article")
 def update_article(request, article_id: int, payload: ArticlePatch):
     article = selectors.article_get(user=request.auth, pk=article_id)
-    current = services.ArticleIn(
-        kind=article.kind,
-        slug=article.slug,
-        title=article.title,
-        body=article.body,
-        title_en=article.title_en,
-        body_en=article.body_en,
-        categories=[c.code for c in article.categories.all()],
-        team=article.team_id,
-        is_published=article.is_published,
-        sort_order=article.sort_order,
-    )
-    data = services.ArticleIn(**{**asdict(current), **payload.dict(exclude_unset=True)})
+    data = services.ArticleIn(**{**_present(services.ArticleIn, article), **payload.dict(exclude_unset=True)})
     return _article_out(services.article_update(actor=request.auth, article=article, data=data))
 
 
@@ -252,17 +249,7 @@ def create_script(request, payload: ScriptIn):
 @router.patch("/knowledge/scripts/{script_id}", response=ScriptOut, summary="Change a reply script")
 def update_script(request, script_id: int, payload: ScriptPatch):
     script = selectors.script_get(user=request.auth, pk=script_id)
-    current = services.ScriptIn(
-        title=script.title,
-        body=script.body,
-        title_en=script.title_en,
-        body_en=script.body_en,
-        categories=[c.code for c in script.categories.all()],
-        team=script.team_id,
-        is_active=script.is_active,
-        sort_order=script.sort_order,
-    )
-    data = services.ScriptIn(**{**asdict(current), **payload.dict(exclude_unset=True)})
+    data = services.ScriptIn(**{**_present(services.ScriptIn, script), **payload.dict(exclude_unset=True)})
     return _script_out(services.script_update(actor=request.auth, script=script, data=data))
 
 

@@ -35,6 +35,7 @@ test: test-deps
 ## Benchmarks on the local PostgreSQL (not part of `make test`): case create, case list, order import.
 ## Each prints its figures; all three run, and the target fails if any missed its target (bench/README.md)
 bench: install
+	$(BIN)/python -m pip install -q -e ".[bench]"
 	@status=0; \
 	for b in case_create case_list order_import; do \
 		echo "== bench/$$b.py"; $(BIN)/python bench/$$b.py || status=1; \

@@ -11,6 +11,7 @@ log = logging.getLogger(__name__)
 
 # Celery task name → interval in seconds.
 SCHEDULE: dict[str, int] = {
+    "aftersale.common.heartbeat": 30,  # /readyz: the workers are alive
     "aftersale.sla.sweep": 30,
     "aftersale.sla.reassign_off_shift": 300,
     "aftersale.fulfilment.refunds_retry_due": 60,

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "aftersale.common.metrics.MetricsMiddleware",  # first: times and counts every response
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -191,6 +192,10 @@ CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND") or None
 CELERY_TIMEZONE = TIME_ZONE
+
+# /metrics: with a token, Prometheus must send "Authorization: Bearer <token>"; without one, only
+# requests from loopback are answered (docs/operations.md).
+METRICS_TOKEN = os.environ.get("METRICS_TOKEN") or ""
 
 LOGGING = {
     "version": 1,

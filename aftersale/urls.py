@@ -4,12 +4,14 @@ from django.urls import include, path, re_path
 from django.views.static import serve
 
 from aftersale.api import api
-from aftersale.common.views import api_not_found, health
+from aftersale.common.views import api_not_found, health, metrics, ready
 from aftersale.console.views import home
 
 urlpatterns = [
     path("", home, name="home"),
     path("healthz", health, name="health"),
+    path("readyz", ready, name="ready"),
+    path("metrics", metrics, name="metrics"),
     path("admin/", admin.site.urls),
     path("console/quality/", include("aftersale.quality.urls")),
     path("stats/", include("aftersale.quality.public_urls")),  # public return and complaint rates

@@ -10,7 +10,7 @@ class ChannelsConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_delete, post_save
 
-        from . import handlers, memo
+        from . import handlers, memo, metrics  # noqa: F401 (metrics register on import)
         from .models import WebhookSubscription
 
         handlers.register()

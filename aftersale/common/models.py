@@ -86,3 +86,13 @@ class Counter(models.Model):
 
     key = models.CharField(max_length=40, primary_key=True)
     value = models.BigIntegerField(default=0)
+
+
+class Heartbeat(models.Model):
+    """When a periodic job last ran (e.g. "worker": the scheduled heartbeat task), for /readyz."""
+
+    name = models.CharField(max_length=40, primary_key=True)
+    beat_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.name}@{self.beat_at:%Y-%m-%d %H:%M:%S}"

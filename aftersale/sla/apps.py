@@ -8,6 +8,6 @@ class SlaConfig(AppConfig):
     verbose_name = _("服务时效与升级")
 
     def ready(self) -> None:
-        from . import handlers
+        from . import handlers, health, metrics  # noqa: F401 (health, metrics register on import)
 
         handlers.register()

@@ -23,6 +23,7 @@ SCHEDULE: dict[str, int] = {
     "aftersale.quality.batch_defects_scan": 3600,
     "aftersale.quality.rollup_refresh": 60,
     "aftersale.portal.signin_records_prune": 3600,
+    "aftersale.privacy.retention_sweep": 86400,
 }
 
 

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "aftersale.quality",
     "aftersale.channels",
     "aftersale.knowledge",
+    "aftersale.privacy",
     "aftersale.console",
     "aftersale.portal",
 ]

@@ -215,6 +215,19 @@ class Lexicon(Section):
     freeze_auto_rejection: bool = True
 
 
+class Retention(Section):
+    """How long a closed case's personal data is kept (the seeds archive after 2 years)."""
+
+    case_years: int = 3
+
+    @field_validator("case_years")
+    @classmethod
+    def _years(cls, value: int) -> int:
+        if not 1 <= value <= 30:
+            raise ValueError(_("保存年限须在 1 到 30 年之间（结案后按年计）"))
+        return value
+
+
 class Team(Section):
     name: str
     lead: str = ""
@@ -236,6 +249,7 @@ class Playbook(Section):
     escalation: Escalation = Field(default_factory=Escalation)
     routing: Routing = Field(default_factory=Routing)
     lexicon: Lexicon = Field(default_factory=Lexicon)
+    retention: Retention = Field(default_factory=Retention)
     teams: list[Team] = Field(default_factory=list)
 
     @field_validator("time_zone")

@@ -1,0 +1,157 @@
+"""Erase the personal data of one case or one customer, keeping what the statistics need.
+
+Kept: the rows themselves, their ids, types, categories, statuses, timestamps, amounts, SKUs, the
+events' kinds and transition times. Erased: names, phone numbers, e-mail addresses, free text that
+may hold personal data (descriptions, messages, notes, comments, work-order text), evidence files,
+channel identities and the free-text values inside event payloads (see `events_scrub`).
+"""
+
+from __future__ import annotations
+
+from django.db import connection
+from django.db.models import F
+
+from aftersale.cases.models import Case, CaseEvent, Evidence, IdentityCheck, Message
+from aftersale.catalog.models import Customer
+from aftersale.channels.models import InboundMail, Notification, OutboxMessage, OutboxStatus, SocialIdentity
+from aftersale.common.models import User
+from aftersale.fulfilment.models import CompensationOffer, Inspection, WorkOrder
+from aftersale.knowledge.models import ReferenceCase
+from aftersale.knowledge.services import reference_index
+from aftersale.quality.models import FollowUp, Survey
+
+ERASED = "[已匿名]"
+ANONYMOUS_NAME = "已匿名客户"
+# Keys of event payloads whose values are free text or contact data; their values become ERASED.
+# Every other key (ids, codes, statuses, amounts, times, counts) stays for mining and KPIs.
+PERSONAL_PAYLOAD_KEYS = frozenset(
+    {"reason", "diagnosis", "address", "contact", "phone", "title", "params", "note", "comment", "summary"}
+)
+
+
+def case_erase(case: Case) -> dict[str, int] | None:
+    """Erase one case's personal data; None if someone changed the case meanwhile (another runner).
+
+    Runs inside the caller's transaction. The conditional update on the case's version is the claim:
+    of two runners, the second updates no row and stops."""
+    updated = Case.objects.filter(pk=case.pk, version=case.version).update(
+        description=ERASED, outcome_note="", version=F("version") + 1
+    )
+    if updated != 1:
+        return None
+    case.version += 1
+    case.description, case.outcome_note = ERASED, ""
+    counts = {
+        "messages": Message.objects.filter(case=case).exclude(body=ERASED).update(body=ERASED),
+        "evidence_files": _evidence_delete(case),
+        "events_scrubbed": events_scrub(case),
+    }
+    IdentityCheck.objects.filter(case=case).update(phone_masked="")
+    Survey.objects.filter(case=case).update(comment="")
+    FollowUp.objects.filter(case=case).update(note="")
+    CompensationOffer.objects.filter(case=case).update(description="", decision_note="")
+    WorkOrder.objects.filter(case=case).update(action=ERASED, result="")
+    Inspection.objects.filter(rma__case=case).update(reason="")
+    Notification.objects.filter(case=case).delete()
+    OutboxMessage.objects.filter(case=case).exclude(status=OutboxStatus.PENDING).update(
+        recipient="", subject="", body="", payload={}
+    )
+    InboundMail.objects.filter(case=case).update(from_address="", subject="")
+    for ref in ReferenceCase.objects.filter(case=case).select_related("category"):
+        ref.summary = ERASED
+        ref.save(update_fields=["summary", "updated_at"])
+        reference_index(ref)
+    return counts
+
+
+def customer_erase(customer: Customer) -> bool:
+    """Erase a customer's name, phone, account and channel identities; False if already done."""
+    updated = (
+        Customer.objects.filter(pk=customer.pk, phone=customer.phone)
+        .exclude(name=ANONYMOUS_NAME, phone=_anonymous_phone(customer))
+        .update(name=ANONYMOUS_NAME, phone=_anonymous_phone(customer))
+    )
+    if updated != 1:
+        return False
+    customer.name, customer.phone = ANONYMOUS_NAME, _anonymous_phone(customer)
+    if customer.user_id:
+        user = User.objects.get(pk=customer.user_id)
+        user.username = f"anonymised-{user.pk}"
+        user.email = user.first_name = user.last_name = ""
+        if hasattr(user, "display_name"):
+            user.display_name = ""
+        user.is_active = False
+        user.set_unusable_password()
+        user.save()
+    SocialIdentity.objects.filter(customer=customer).delete()
+    Notification.objects.filter(customer=customer).delete()
+    return True
+
+
+def _anonymous_phone(customer: Customer) -> str:
+    return f"anon-{customer.pk}"  # the phone is unique: each erased customer keeps a distinct value
+
+
+def _evidence_delete(case: Case) -> int:
+    deleted = 0
+    for evidence in Evidence.objects.filter(case=case).exclude(file=""):
+        evidence.file.delete(save=False)
+        deleted += 1
+    Evidence.objects.filter(case=case).update(file="", original_name="")
+    return deleted
+
+
+def events_scrub(case: Case) -> int:
+    """Replace the personal values inside this case's event payloads; the number of events changed.
+
+    Case events are append-only, enforced by database triggers. Erasure is the one sanctioned
+    exception: the trigger is lifted inside this transaction only (DDL is transactional on both
+    PostgreSQL and SQLite), so no other writer ever sees the table without it."""
+    changed = [
+        (event_id, _scrubbed(payload))
+        for event_id, payload in CaseEvent.objects.filter(case=case).values_list("id", "payload")
+        if isinstance(payload, dict) and _scrubbed(payload) != payload
+    ]
+    if not changed:
+        return 0
+    with _append_only_lifted():
+        for event_id, payload in changed:
+            CaseEvent.objects.filter(pk=event_id).update(payload=payload)
+    return len(changed)
+
+
+def _scrubbed(value):
+    if isinstance(value, dict):
+        return {
+            key: (
+                ERASED
+                if key in PERSONAL_PAYLOAD_KEYS and value[key] not in ("", None, ERASED)
+                else _scrubbed(item)
+            )
+            for key, item in value.items()
+        }
+    if isinstance(value, list):
+        return [_scrubbed(item) for item in value]
+    return value
+
+
+class _append_only_lifted:
+    """Drop the update trigger of cases_caseevent for the current transaction, then restore it."""
+
+    def __enter__(self):
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute("ALTER TABLE cases_caseevent DISABLE TRIGGER cases_caseevent_no_change")
+            else:
+                cursor.execute("DROP TRIGGER IF EXISTS cases_caseevent_no_update")
+
+    def __exit__(self, *exc):
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute("ALTER TABLE cases_caseevent ENABLE TRIGGER cases_caseevent_no_change")
+            else:
+                cursor.execute(
+                    "CREATE TRIGGER cases_caseevent_no_update BEFORE UPDATE ON cases_caseevent "
+                    "BEGIN SELECT RAISE(ABORT, 'case events are append-only'); END;"
+                )
+        return False

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "aftersale.common.logs.RequestLogMiddleware",  # first: request id and access line for everything
     "aftersale.common.metrics.MetricsMiddleware",  # first: times and counts every response
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -193,16 +194,29 @@ CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND") or None
 CELERY_TIMEZONE = TIME_ZONE
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False  # workers log through LOGGING below (JSON, masked)
 
 # /metrics: with a token, Prometheus must send "Authorization: Bearer <token>"; without one, only
 # requests from loopback are answered (docs/operations.md).
 METRICS_TOKEN = os.environ.get("METRICS_TOKEN") or ""
 
+# Logs: LOG_FORMAT=json writes one JSON object a line (production); plain is for people. Either way
+# every line carries the request or task context and has personal data masked (docs/operations.md).
+LOG_FORMAT = config.env_choice("LOG_FORMAT", "plain", ["plain", "json"])
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {
+        "context": {"()": "aftersale.common.logs.ContextFilter"},
+        "mask": {"()": "aftersale.common.logs.MaskingFilter"},
+    },
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "aftersale.common.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["context", "mask"]}
+    },
     "root": {
         "handlers": ["console"],
         "level": config.env_choice("LOG_LEVEL", "INFO", ["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]),

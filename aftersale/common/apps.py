@@ -6,3 +6,8 @@ class CommonConfig(AppConfig):
     name = "aftersale.common"
     label = "common"
     verbose_name = _("基础")
+
+    def ready(self) -> None:
+        from . import logs
+
+        logs.connect_celery()

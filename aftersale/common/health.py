@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
@@ -129,3 +129,11 @@ def check_worker() -> CheckResult:
     if age > heartbeat_max_age().total_seconds():
         return CheckResult(False, f"last heartbeat {age:.0f}s ago")
     return CheckResult(True, f"last heartbeat {age:.0f}s ago")
+
+
+def heartbeat_record(*, name: str) -> None:
+    """Note that the periodic job `name` ran now: what `check_worker` reads."""
+    from .models import Heartbeat
+
+    with transaction.atomic():
+        Heartbeat.objects.update_or_create(name=name, defaults={"beat_at": timezone.now()})

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from django.db import transaction
-from django.utils import timezone
 
 from .errors import NotFound
-from .models import ApiToken, Heartbeat, User
+from .models import ApiToken, User
 
 
 def token_create(*, username: str, name: str = "") -> str:
@@ -18,9 +17,3 @@ def token_create(*, username: str, name: str = "") -> str:
     with transaction.atomic():
         ApiToken.objects.create(user=user, name=name, key_hash=ApiToken.hash_key(key), prefix=key[:8])
     return key
-
-
-def heartbeat_record(*, name: str) -> None:
-    """Note that the periodic job `name` ran now (read by /readyz)."""
-    with transaction.atomic():
-        Heartbeat.objects.update_or_create(name=name, defaults={"beat_at": timezone.now()})

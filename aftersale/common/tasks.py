@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from .health import HEARTBEAT_TASK, WORKER_HEARTBEAT
-from .services import heartbeat_record
+from .health import HEARTBEAT_TASK, WORKER_HEARTBEAT, heartbeat_record
 
 
 @shared_task(name=HEARTBEAT_TASK)

@@ -1,4 +1,5 @@
-"""The `aftersale` command: serve, scheduler, demo, token, import-orders, sop, mail-server, manage."""
+"""The `aftersale` command: serve, scheduler, demo, token, import-orders, sop, backup, restore,
+mail-server, manage."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import subprocess
 import sys
 import threading
 
+from aftersale.privacy.cli import add_parser as add_lifecycle_parser
 from aftersale.sop.cli import add_parser as add_sop_parser
 
 
@@ -177,6 +179,7 @@ def build_parser() -> argparse.ArgumentParser:
     imp.set_defaults(func=cmd_import_orders)
 
     add_sop_parser(sub, _setup)
+    add_lifecycle_parser(sub, _setup)
 
     mail = sub.add_parser("mail-server", help="take in customer e-mail over SMTP (instead of IMAP)")
     mail.add_argument("--host", default="127.0.0.1")

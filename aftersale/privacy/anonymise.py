@@ -141,6 +141,8 @@ class _append_only_lifted:
     def __enter__(self):
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
+                # ALTER TABLE refuses while deferred foreign-key checks are pending: run them now.
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
                 cursor.execute("ALTER TABLE cases_caseevent DISABLE TRIGGER cases_caseevent_no_change")
             else:
                 cursor.execute("DROP TRIGGER IF EXISTS cases_caseevent_no_update")
@@ -149,6 +151,7 @@ class _append_only_lifted:
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
                 cursor.execute("ALTER TABLE cases_caseevent ENABLE TRIGGER cases_caseevent_no_change")
+                cursor.execute("SET CONSTRAINTS ALL DEFERRED")
             else:
                 cursor.execute(
                     "CREATE TRIGGER cases_caseevent_no_update BEFORE UPDATE ON cases_caseevent "

@@ -92,9 +92,9 @@ def test_expired_cases_lose_their_personal_data_and_kpis_stay_the_same(week, peo
 
 def test_events_stay_append_only_outside_the_erasure(week):
     sweep(THREE_YEARS_ON)
-    from django.db import IntegrityError, InternalError, OperationalError, transaction
+    from django.db import DatabaseError, transaction
 
-    with pytest.raises((IntegrityError, InternalError, OperationalError)), transaction.atomic():
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
         CaseEvent.objects.filter(case=week.a).update(payload={})
 
 

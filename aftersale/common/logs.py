@@ -119,6 +119,10 @@ class JsonFormatter(_JsonFormatter):
     def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:  # noqa: N802
         return datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds")
 
+    def formatException(self, ei) -> str:  # noqa: N802
+        # This formatter formats exc_info itself rather than reuse the filter's masked exc_text.
+        return mask_text(super().formatException(ei))
+
 
 # --- requests ----------------------------------------------------------------------------------------
 

@@ -93,14 +93,32 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def cmd_token(args: argparse.Namespace) -> int:
     _setup()
     from aftersale.common.errors import DomainError
-    from aftersale.common.services import token_create
+    from aftersale.common.services import token_create, token_revoke
 
     try:
-        print(token_create(username=args.user, name=args.name))
+        if args.token_command == "create":
+            print(token_create(username=args.user, name=args.name, scope=args.scope))
+        elif args.token_command == "revoke":
+            for token in token_revoke(prefix=args.prefix):
+                print(f"revoked {token.prefix}… ({token.user.username}, {token.name or '-'})")
+        else:
+            _token_list(args.user)
     except DomainError as exc:
         print(f"aftersale: {exc}", file=sys.stderr)
         return 2
     return 0
+
+
+def _token_list(username: str | None) -> None:
+    from aftersale.common.models import ApiToken
+
+    tokens = ApiToken.objects.select_related("user").order_by("user__username", "created_at")
+    if username:
+        tokens = tokens.filter(user__username=username)
+    for t in tokens:
+        used = f"{t.last_used_at:%Y-%m-%d %H:%M}" if t.last_used_at else "never"
+        state = f"revoked {t.revoked_at:%Y-%m-%d %H:%M}" if t.revoked_at else "live"
+        print(f"{t.prefix}  {t.user.username:<12} {t.scope:<5} used {used:<16} {state}  {t.name}")
 
 
 def cmd_import_orders(args: argparse.Namespace) -> int:
@@ -171,7 +189,14 @@ def build_parser() -> argparse.ArgumentParser:
     create = token_sub.add_parser("create", help="create a token for a user and print it")
     create.add_argument("--user", required=True)
     create.add_argument("--name", default="")
+    create.add_argument("--scope", choices=["read", "write"], default="write")
     create.set_defaults(func=cmd_token)
+    revoke = token_sub.add_parser("revoke", help="revoke tokens by the prefix `token list` shows")
+    revoke.add_argument("--prefix", required=True)
+    revoke.set_defaults(func=cmd_token)
+    listing = token_sub.add_parser("list", help="list tokens (prefix, user, scope, last use, state)")
+    listing.add_argument("--user", default=None)
+    listing.set_defaults(func=cmd_token)
 
     imp = sub.add_parser("import-orders", help="import orders from a CSV file")
     imp.add_argument("file")

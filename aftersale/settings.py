@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
 
 from aftersale import config
+from aftersale.schedule import SCHEDULE
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(os.environ.get("AFTERSALE_DATA_DIR") or BASE_DIR / "var")
@@ -26,6 +28,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "ninja",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "aftersale.common",
     "aftersale.catalog",
     "aftersale.policy",
@@ -51,9 +56,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "aftersale.console.otp.SecondFactorRequired",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks
 ]
 
 ROOT_URLCONF = "aftersale.urls"
@@ -94,6 +103,29 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and config.
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "common.User"
 
+# Passwords: argon2id; PBKDF2 hashes from before still verify and are rehashed at the next sign-in.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+]
+# django-axes counts failed staff sign-ins first (console and admin forms) and locks out a
+# username from an address after AXES_FAILURE_LIMIT failures for AXES_COOLOFF_MINUTES.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = config.env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=config.env_int("AXES_COOLOFF_MINUTES", 15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "aftersale.console.otp.locked_out"
+# The client's address is REMOTE_ADDR (docs/security.md: behind a reverse proxy).
+AXES_CLIENT_IP_CALLABLE = "aftersale.common.ratelimit.client_ip"
+# Roles that must pass a TOTP second factor before any console or admin page.
+OTP_REQUIRED_ROLES = config.env_list("OTP_REQUIRED_ROLES", ["director", "admin"])
+OTP_TOTP_ISSUER = "aftersale"
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
@@ -127,6 +159,7 @@ SESSION_ENGINE = "aftersale.common.sessions"
 # Evidence uploads: size limits in bytes per kind of file.
 EVIDENCE_MAX_IMAGE_BYTES = config.env_int("EVIDENCE_MAX_IMAGE_BYTES", 15 * 1024 * 1024, minimum=1)
 EVIDENCE_MAX_VIDEO_BYTES = config.env_int("EVIDENCE_MAX_VIDEO_BYTES", 100 * 1024 * 1024, minimum=1)
+EVIDENCE_MAX_FILES_PER_CASE = config.env_int("EVIDENCE_MAX_FILES_PER_CASE", 20, minimum=1)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
@@ -186,6 +219,9 @@ INBOUND_MAIL_TIMEOUT = config.env_int("INBOUND_MAIL_TIMEOUT", 30, minimum=1)
 # Inbound webhooks: how old a signed timestamp may be, in seconds, before the call counts as a replay.
 WEBHOOK_TOLERANCE_SECONDS = config.env_int("WEBHOOK_TOLERANCE_SECONDS", 300, minimum=1)
 
+# Service levels: how many database connections one sweep shares its batches among (PostgreSQL).
+SLA_SWEEP_CONNECTIONS = config.env_int("SLA_SWEEP_CONNECTIONS", 2, minimum=1)
+
 # Background work: Celery on the broker when one is configured; inline otherwise.
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL") or os.environ.get("BROKER_URL") or ""
 if CELERY_BROKER_URL and not CELERY_BROKER_URL.startswith(("redis://", "rediss://", "amqp://")):
@@ -199,6 +235,26 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False  # workers log through LOGGING below (J
 # /metrics: with a token, Prometheus must send "Authorization: Bearer <token>"; without one, only
 # requests from loopback are answered (docs/operations.md).
 METRICS_TOKEN = os.environ.get("METRICS_TOKEN") or ""
+# Redis broker: a task a worker took but never acknowledged (the worker died) is handed to another
+# worker after this many seconds. It must exceed the longest task: a task still running past it is
+# handed out a second time (docs/deploy.md).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": config.env_int("CELERY_VISIBILITY_TIMEOUT", 3600, minimum=1)
+}
+# The periodic tasks (safe to run twice: each claims its rows) are acknowledged only once done, so
+# the work of a worker killed half-way is redone by another. Not a refund send: a lost one is
+# picked up by the periodic refunds_retry_due instead.
+CELERY_TASK_ANNOTATIONS = (
+    {name: {"acks_late": True, "reject_on_worker_lost": True} for name in SCHEDULE}
+    if config.env_bool("CELERY_ACKS_LATE", True)
+    else {}
+)
+# Tasks a worker process reserves beyond the one it runs (× its concurrency); 1 keeps a long task
+# from holding others back and leaves a dead worker only its own task to hand on.
+CELERY_WORKER_PREFETCH_MULTIPLIER = config.env_int("CELERY_PREFETCH_MULTIPLIER", 1, minimum=1)
+# The outbox: how long a worker's claim on a message lasts; a worker that died mid-delivery
+# leaves its messages to others once it runs out.
+OUTBOX_LEASE_SECONDS = config.env_int("OUTBOX_LEASE_SECONDS", 15 * 60, minimum=10)
 
 # Logs: LOG_FORMAT=json writes one JSON object a line (production); plain is for people. Either way
 # every line carries the request or task context and has personal data masked (docs/operations.md).
@@ -224,7 +280,38 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 
-if not DEBUG:
-    SESSION_COOKIE_HTTPONLY = True
-    X_FRAME_OPTIONS = "DENY"
-    SECURE_CONTENT_TYPE_NOSNIFF = True
+# Sessions and cookies (docs/security.md). Secure cookies need HTTPS, hence opt-in.
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_AGE = config.env_int("SESSION_COOKIE_AGE", 12 * 3600, minimum=60)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = config.env_bool("SECURE_COOKIES", False)
+if config.env_bool("SECURE_PROXY_SSL_HEADER", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_HSTS_SECONDS = config.env_int("SECURE_HSTS_SECONDS", 0)
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+    }
+}
+# A shared cache (Redis) makes token revocation and the per-address limits exact across
+# processes; without one each process keeps its own (docs/security.md).
+if os.environ.get("CACHE_URL"):
+    if not os.environ["CACHE_URL"].startswith(("redis://", "rediss://")):
+        raise config.ConfigError("CACHE_URL", "expected a redis:// URL")
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["CACHE_URL"],
+        }
+    }

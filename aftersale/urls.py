@@ -1,9 +1,9 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
-from django.views.static import serve
 
 from aftersale.api import api
+from aftersale.cases.files import evidence_file
 from aftersale.common.views import api_not_found, health, metrics, ready
 from aftersale.console.views import home
 
@@ -22,8 +22,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     re_path(r"^api/", api_not_found),  # after the API: only what none of its routes matched
-    # Evidence files; a production deployment serves MEDIA_ROOT from the web server instead.
-    path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}),
+    # Evidence files, only to who may see their case (docs/security.md); never serve MEDIA_ROOT directly.
+    path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", evidence_file, name="evidence_file"),
 ]
 
 admin.site.site_header = "aftersale 售后服务管理"

@@ -37,6 +37,9 @@ def _media_root(tmp_path_factory):
 def _test_settings(settings, _media_root):
     """A fast password hasher (the personas are made for every test) and a throw-away MEDIA_ROOT."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # The personas sign in with force_login; tests/common/test_security_accounts.py turns the TOTP
+    # requirement back on for director and admin.
+    settings.OTP_REQUIRED_ROLES = []
     settings.MEDIA_ROOT = str(_media_root)
 
 
@@ -50,6 +53,11 @@ def _seed_categories() -> None:
 @pytest.fixture
 def people(db):
     """One user per persona. `other_customer` must never see `customer`'s cases."""
+    return make_people()
+
+
+def make_people() -> SimpleNamespace:
+    """The personas of the `people` fixture, for set-ups that outlive one test."""
     _seed_categories()
     team = TeamFactory(name="一组")
     other_team = TeamFactory(name="二组")

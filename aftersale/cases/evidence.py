@@ -1,4 +1,5 @@
-"""Evidence files: type sniffed from the content, size-limited, hashed, stored in Django storage."""
+"""Evidence files: type sniffed from the content, size- and count-limited, photos re-encoded without
+their metadata (images.py), hashed, stored in Django storage; served by files.py to who may see the case."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from aftersale.common.errors import DomainError
 
+from .images import REENCODED, reencode
 from .models import Case, EventKind, Evidence, EvidenceKind
 from .services import event_record, require_case_access
 
@@ -44,7 +46,11 @@ def evidence_add(*, case: Case, actor, kind: str, data: bytes, original_name: st
         raise DomainError(
             "file", _("文件过大：上限 %(mb)s MB") % {"mb": limit // (1024 * 1024)}, code="too_large"
         )
-    name = f"{case.number}-{uuid.uuid4().hex[:12]}.{sniffed.extension}"
+    extension = sniffed.extension
+    if mime in REENCODED:
+        data = reencode(data, mime)
+        extension = REENCODED[mime][1]
+    name = f"{case.number}-{uuid.uuid4().hex[:12]}.{extension}"
     evidence = Evidence(
         case=case,
         kind=kind,
@@ -57,6 +63,7 @@ def evidence_add(*, case: Case, actor, kind: str, data: bytes, original_name: st
     evidence.file.save(name, ContentFile(data), save=False)
     try:
         with transaction.atomic():
+            _require_room(case)
             evidence.save()
             event_record(
                 case=case,
@@ -68,3 +75,13 @@ def evidence_add(*, case: Case, actor, kind: str, data: bytes, original_name: st
         evidence.file.delete(save=False)
         raise
     return evidence
+
+
+def _require_room(case: Case) -> None:
+    """At most EVIDENCE_MAX_FILES_PER_CASE files; the case row is locked so parallel uploads count right."""
+    limit = settings.EVIDENCE_MAX_FILES_PER_CASE
+    Case.objects.select_for_update().filter(pk=case.pk).values_list("pk", flat=True).first()
+    if Evidence.objects.filter(case=case).count() >= limit:
+        raise DomainError(
+            "file", _("每张售后单最多上传 %(count)s 个文件") % {"count": limit}, code="too_many_files"
+        )

@@ -1,55 +1,121 @@
-"""API authentication: bearer tokens for integrations, the session for the browser."""
+"""API authentication: bearer tokens for integrations, the session for the browser.
+
+A token is looked up on every request; its grant (user, scope, revoked or not) is kept in the
+Django cache for 30 s to spare the query, and revoking a token deletes that entry at once
+(token_revoke). A read-only token may only use safe methods. Failed bearer tokens are counted per
+client address and refused for a while once there are too many (guessing)."""
 
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass, replace
+from datetime import timedelta
 
+from django.core.cache import cache
+from django.db.models import Q
 from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja.security import HttpBearer, SessionAuth
 
+from .errors import PermissionDenied, TooManyRequests, Unauthenticated
 from .models import ApiToken, User
+from .ratelimit import BAD_TOKEN, client_ip
 
-# Tokens are looked up on every request; a short in-process cache spares the query.
-_CACHE_SECONDS = 30.0
-_cache: dict[str, tuple[float, User]] = {}
+CACHE_SECONDS = 30
+LAST_USED_EVERY = 60  # seconds: last_used_at is written at most this often per token
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
-def user_for_token(key: str) -> User | None:
-    digest = ApiToken.hash_key(key)
-    hit = _cache.get(digest)
-    now = time.monotonic()
-    if hit and hit[0] > now:
-        return hit[1]
+@dataclass(frozen=True)
+class Grant:
+    token_id: int
+    user: User
+    scope: str
+    revoked: bool
+    used_at: float  # epoch seconds of last_used_at as last written (0: never)
+
+
+def cache_key(digest: str) -> str:
+    return f"apitoken:{digest}"
+
+
+def _load(digest: str) -> Grant | None:
     token = (
         ApiToken.objects.select_related("user", "user__team")
-        .filter(key_hash=digest, revoked_at__isnull=True, user__is_active=True)
+        .filter(key_hash=digest, user__is_active=True)
         .first()
     )
     if token is None:
-        _cache.pop(digest, None)
         return None
-    if len(_cache) > 10_000:
-        _cache.clear()
-    _cache[digest] = (now + _CACHE_SECONDS, token.user)
-    return token.user
+    used = token.last_used_at.timestamp() if token.last_used_at else 0.0
+    return Grant(token.pk, token.user, token.scope, token.revoked_at is not None, used)
+
+
+def grant_for_token(key: str) -> Grant | None:
+    digest = ApiToken.hash_key(key)
+    grant = cache.get(cache_key(digest))
+    if grant is None:
+        grant = _load(digest)
+        if grant is None:
+            return None
+        cache.set(cache_key(digest), grant, CACHE_SECONDS)
+    if not grant.revoked and time.time() - grant.used_at >= LAST_USED_EVERY:
+        grant = _mark_used(digest, grant)
+    return grant
+
+
+def _mark_used(digest: str, grant: Grant) -> Grant:
+    now = timezone.now()
+    stale = now - timedelta(seconds=LAST_USED_EVERY)
+    # Conditional: many processes race here, at most one writes per minute.
+    ApiToken.objects.filter(
+        Q(last_used_at__isnull=True) | Q(last_used_at__lt=stale), pk=grant.token_id
+    ).update(last_used_at=now)
+    grant = replace(grant, used_at=now.timestamp())
+    cache.set(cache_key(digest), grant, CACHE_SECONDS)
+    return grant
+
+
+def user_for_token(key: str) -> User | None:
+    grant = grant_for_token(key)
+    return grant.user if grant is not None and not grant.revoked else None
 
 
 def forget_cached_tokens() -> None:
-    _cache.clear()
+    """Tests: drop every cached grant (the whole default cache)."""
+    cache.clear()
 
 
 class BearerToken(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> User | None:
-        user = user_for_token(token)
-        if user is not None:
-            request.user = user
-        return user
+        address = client_ip(request)
+        if BAD_TOKEN.exceeded(address):
+            raise TooManyRequests("authorization", _("无效令牌尝试过多，请稍后再试"), code="rate_limited")
+        grant = grant_for_token(token)
+        if grant is None:
+            BAD_TOKEN.hit(address)
+            return None
+        if grant.revoked:
+            raise Unauthenticated("authorization", _("API 令牌已被吊销"), code="token_revoked")
+        if grant.scope == "read" and request.method not in SAFE_METHODS:
+            raise PermissionDenied(
+                "authorization", _("该 API 令牌为只读，不能执行写操作"), code="token_scope"
+            )
+        request.user = grant.user
+        return grant.user
 
 
 class ActiveSession(SessionAuth):
+    """The browser's session: an active user who has passed the second factor where required."""
+
     def authenticate(self, request: HttpRequest, key: str | None):
+        from aftersale.common.second_factor import second_factor_pending
+
         user = super().authenticate(request, key)
-        return user if user is not None and user.is_active else None
+        if user is None or not user.is_active or second_factor_pending(request):
+            return None
+        return user
 
 
 api_auth = [BearerToken(), ActiveSession()]

@@ -37,8 +37,16 @@ class NotFound(DomainError):
     status = 404
 
 
+class Unauthenticated(DomainError):
+    status = 401
+
+
 class PermissionDenied(DomainError):
     status = 403
+
+
+class TooManyRequests(DomainError):
+    status = 429
 
 
 class Conflict(DomainError):

@@ -62,7 +62,12 @@ class ApiToken(models.Model):
     name = models.CharField(_("名称"), max_length=80, blank=True, default="")
     key_hash = models.CharField(max_length=64, unique=True)
     prefix = models.CharField(max_length=8)
+    # "read": GET/HEAD/OPTIONS only; "write": every method.
+    scope = models.CharField(
+        _("权限范围"), max_length=10, choices=[("read", _("只读")), ("write", _("读写"))], default="write"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(_("最近使用"), null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

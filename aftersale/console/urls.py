@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import actions, inbox, intake, views, warehouse
+from . import actions, inbox, intake, otp, views, warehouse
 
 app_name = "console"
 
@@ -22,6 +22,7 @@ urlpatterns = [
     ),
     path("login/", views.login, name="login"),
     path("logout/", views.logout, name="logout"),
+    path("otp/", otp.second_factor, name="otp"),
     path("cases/<str:number>/", views.case_detail, name="case"),
     path("cases/<str:number>/timeline/", views.case_timeline_poll, name="timeline"),
     path("cases/<str:number>/transition/", views.case_transition_view, name="transition"),

@@ -1,0 +1,46 @@
+"""One small fixed-window limiter on the Django cache, for unauthenticated endpoints a flood could
+hurt (failed bearer tokens, inbound webhooks, public pages). With a shared cache (CACHE_URL) the
+counts are exact across processes; with the default per-process cache each process counts alone."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from django.http import HttpRequest
+
+
+def client_ip(request: HttpRequest) -> str:
+    return request.META.get("REMOTE_ADDR", "") or "unknown"
+
+
+@dataclass(frozen=True)
+class Limit:
+    name: str
+    count: int  # how many hits a key may make …
+    seconds: int  # … per window of this many seconds
+
+    def _key(self, key: str) -> str:
+        window = int(time.time()) // self.seconds
+        return f"rl:{self.name}:{key}:{window}"
+
+    def hit(self, key: str) -> bool:
+        """Count one hit; False once the key has made more than `count` in this window."""
+        cache_key = self._key(key)
+        if cache.add(cache_key, 1, timeout=self.seconds + 1):
+            return True
+        try:
+            return cache.incr(cache_key) <= self.count
+        except ValueError:  # expired between add and incr
+            cache.add(cache_key, 1, timeout=self.seconds + 1)
+            return True
+
+    def exceeded(self, key: str) -> bool:
+        """Whether the key is over its limit now, without counting a hit."""
+        return (cache.get(self._key(key)) or 0) >= self.count
+
+
+BAD_TOKEN = Limit("bad-token", count=20, seconds=60)
+WEBHOOK = Limit("webhook", count=600, seconds=60)
+PUBLIC_PAGE = Limit("public-page", count=120, seconds=60)

@@ -22,6 +22,7 @@ from aftersale.common.validation import field_errors
 from aftersale.fulfilment.api import routers as fulfilment_routers
 from aftersale.knowledge.api import router as knowledge_router
 from aftersale.policy.api import router as policy_router
+from aftersale.privacy.api import router as privacy_router
 from aftersale.quality.api import router as quality_router
 from aftersale.sla.api import router as sla_router
 from aftersale.sop.api import router as sop_router
@@ -106,3 +107,4 @@ api.add_router("/", knowledge_router)
 api.add_router("/", channels_router)
 api.add_router("/", quality_router)
 api.add_router("/", sop_router)
+api.add_router("/", privacy_router)

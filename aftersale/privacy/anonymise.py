@@ -8,13 +8,16 @@ channel identities and the free-text values inside event payloads (see `events_s
 
 from __future__ import annotations
 
-from django.db import connection
+from django.core.cache import cache
+from django.db import connection, transaction
 from django.db.models import F
+from django.utils import timezone
 
 from aftersale.cases.models import Case, CaseEvent, Evidence, IdentityCheck, Message
 from aftersale.catalog.models import Customer
 from aftersale.channels.models import InboundMail, Notification, OutboxMessage, OutboxStatus, SocialIdentity
-from aftersale.common.models import User
+from aftersale.common.auth import cache_key
+from aftersale.common.models import ApiToken, User
 from aftersale.fulfilment.models import CompensationOffer, Inspection, WorkOrder
 from aftersale.knowledge.models import ReferenceCase
 from aftersale.knowledge.services import reference_index
@@ -83,9 +86,20 @@ def customer_erase(customer: Customer) -> bool:
         user.is_active = False
         user.set_unusable_password()
         user.save()
+        _tokens_revoke(user)
     SocialIdentity.objects.filter(customer=customer).delete()
     Notification.objects.filter(customer=customer).delete()
     return True
+
+
+def _tokens_revoke(user: User) -> None:
+    """The closed account's API tokens stop working at once, not when their cached grant expires."""
+    keys = [
+        cache_key(digest) for digest in ApiToken.objects.filter(user=user).values_list("key_hash", flat=True)
+    ]
+    ApiToken.objects.filter(user=user, revoked_at=None).update(revoked_at=timezone.now())
+    cache.delete_many(keys)
+    transaction.on_commit(lambda: cache.delete_many(keys))
 
 
 def _anonymous_phone(customer: Customer) -> str:

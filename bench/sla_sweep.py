@@ -28,7 +28,7 @@ def fill(cases: int, due: int) -> None:
     User.objects.create(username="sweep_director", role=Role.DIRECTOR)
     common.sql(
         [
-            "INSERT INTO catalog_customer (name, phone, tier, is_vip, created_at) VALUES ('压测', '13000000000', 'regular', false, now())",
+            "INSERT INTO catalog_customer (name, phone, tier, is_vip, language, created_at) VALUES ('压测', '13000000000', 'regular', false, '', now())",
             """INSERT INTO catalog_order (order_no, channel, store, customer_id, payment_method, payment_ref,
                goods_amount, discount_amount, shipping_fee, paid_amount, gifts, created_at, updated_at)
            SELECT 'SWEEP1', 'platform', '', id, 'alipay', '', 0, 0, 0, 0, '[]', now(), now()

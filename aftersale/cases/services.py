@@ -4,14 +4,15 @@ and appends a CaseEvent that the event registry hands to the apps above."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from aftersale.common import events
-from aftersale.common.bulk import insert_rows
+from aftersale.common.bulk import db_value, insert_values
 from aftersale.common.errors import Conflict, DomainError, FieldError, PermissionDenied
 from aftersale.common.masking import mask_phone
 from aftersale.common.models import Team, User
@@ -76,12 +77,40 @@ def event_record(
     return event
 
 
-def events_record_many(new_events: list[CaseEvent]) -> None:
-    """Append many events at once (the sweeper), then hand them to their handlers, if any."""
-    if events.has_handlers("*") or any(events.has_handlers(kind) for kind in {e.kind for e in new_events}):
-        events.dispatch_many(CaseEvent.objects.bulk_create(new_events))
-    else:
-        insert_rows(CaseEvent, new_events)
+def events_record_system(rows: list[tuple[int, str, dict]], *, when: datetime) -> None:
+    """Append many internal events the system records by itself (the sweeper), given as
+    (case id, kind, payload), then hand them to their handlers, if any. With no handler they go
+    in as plain values: a sweep writes thousands, and model instances would cost more than that."""
+    if events.has_handlers("*") or any(events.has_handlers(kind) for kind in {r[1] for r in rows}):
+        recorded = CaseEvent.objects.bulk_create(
+            CaseEvent(case_id=case_id, kind=kind, payload=payload, is_public=False, created_at=when)
+            for case_id, kind, payload in rows
+        )
+        events.dispatch_many(recorded)
+        return
+    created_at = db_value(CaseEvent, "created_at", when)
+    to_json = CaseEvent._meta.get_field("payload").get_db_prep_save
+    insert_values(
+        CaseEvent,
+        _SYSTEM_EVENT_COLUMNS,
+        (
+            (case_id, kind, None, "", "", "", to_json(payload, connection), False, created_at)
+            for case_id, kind, payload in rows
+        ),
+    )
+
+
+_SYSTEM_EVENT_COLUMNS = (
+    "case_id",
+    "kind",
+    "actor_id",
+    "actor_role",
+    "from_status",
+    "to_status",
+    "payload",
+    "is_public",
+    "created_at",
+)
 
 
 def case_system_update(*, case: Case, reason: str, **changes) -> Case:

@@ -112,7 +112,10 @@ class AlertKind(models.TextChoices):
 class Alert(models.Model):
     """An in-app notification for one member of staff."""
 
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="alerts")
+    # Indexed by alert_recipient_id below (recipient first), which serves every lookup by recipient.
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="alerts", db_index=False
+    )
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="alerts")
     kind = models.CharField(_("类型"), max_length=20, choices=AlertKind.choices)
     message = models.CharField(_("内容"), max_length=500)

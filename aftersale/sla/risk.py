@@ -9,8 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from aftersale.cases.lifecycle import OPEN_STATUSES
-from aftersale.cases.models import Case, CaseEvent, Priority
-from aftersale.cases.services import case_system_update, event_record, events_record_many
+from aftersale.cases.models import Case, Priority
+from aftersale.cases.services import case_system_update, event_record
 from aftersale.common.errors import DomainError
 from aftersale.common.models import User
 from aftersale.common.permissions import require_role
@@ -130,16 +130,5 @@ def case_set_red_ticket(*, case: Case, actor, playbook: CompiledPlaybook, on: bo
     for clock in case.clocks.filter(state=ClockState.RUNNING, breached_at__isnull=False):
         clock.next_action_at = next_action_at(clock, playbook, red_ticket=on)
         clock.save(update_fields=["next_action_at"])
-    events_record_many(
-        [
-            CaseEvent(
-                case=case,
-                kind="case.red_ticket",
-                actor=actor,
-                actor_role=actor.role,
-                is_public=False,
-                payload={"on": on},
-            )
-        ]
-    )
+    event_record(case=case, kind="case.red_ticket", actor=actor, is_public=False, payload={"on": on})
     return risk

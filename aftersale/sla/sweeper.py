@@ -9,17 +9,18 @@ action, so no action is taken twice.
 from __future__ import annotations
 
 from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db import transaction
-from django.utils import timezone
-from django.utils.functional import Promise
-from django.utils.translation import get_language, gettext_lazy
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy
 
-from aftersale.cases.models import Case, CaseEvent
-from aftersale.cases.services import events_record_many
-from aftersale.common.bulk import insert_rows
+from aftersale.cases.models import Case
+from aftersale.cases.services import events_record_system
+from aftersale.common.bulk import db_value, insert_values
 from aftersale.policy.engine import CompiledPlaybook
 from aftersale.policy.services import playbook_active
 
@@ -90,17 +91,28 @@ _RUNGS = {
 }
 
 
-_texts: dict[tuple[int, str | None], str] = {}
+@dataclass(frozen=True, slots=True)
+class _Texts:
+    """The sweep's texts in the active language, translated once per sweep instead of per clock."""
 
+    warning: str
+    breach: str
+    still_late: str
+    rungs: dict[str, str]
+    clocks: dict[str, str]
 
-def _t(message: Promise) -> str:
-    """A lazy text in the active language, translated once per process instead of once per clock.
-    Keyed by identity: hashing a lazy text would translate it, which is what this avoids."""
-    key = (id(message), get_language())
-    text = _texts.get(key)
-    if text is None:
-        text = _texts[key] = str(message)
-    return text
+    @classmethod
+    def current(cls) -> _Texts:
+        return cls(
+            warning=str(_WARNING),
+            breach=str(_BREACH),
+            still_late=str(_STILL_LATE),
+            rungs={rung: str(label) for rung, label in _RUNGS.items()},
+            clocks={kind: str(label) for kind, label in ClockKind.choices},
+        )
+
+    def rung(self, rung: str) -> str:
+        return self.rungs.get(rung, rung)
 
 
 @dataclass
@@ -116,19 +128,89 @@ class SweepReport:
     def acted(self) -> int:
         return self.warned + self.breached + self.escalated + self.exceptions
 
+    @classmethod
+    def merged(cls, reports: list[SweepReport]) -> SweepReport:
+        total = cls()
+        for report in reports:
+            for name in ("warned", "breached", "escalated", "exceptions", "batches"):
+                setattr(total, name, getattr(total, name) + getattr(report, name))
+            for kind, count in report.by_kind.items():
+                total.by_kind[kind] = total.by_kind.get(kind, 0) + count
+        return total
 
-def sweep(*, now: datetime | None = None, batch: int = BATCH) -> SweepReport:
+
+def sweep(*, now: datetime | None = None, batch: int = BATCH, connections: int | None = None) -> SweepReport:
+    """Act on every clock due at `now`. On PostgreSQL the batches are shared out among several
+    connections working at once (SLA_SWEEP_CONNECTIONS): the database's share of the work, most of
+    it, then runs on several cores. Inside a transaction (tests) the sweep stays on this one."""
     now = now or timezone.now()
     playbook = playbook_active()
+    texts = _Texts.current()
+    connections = connections or settings.SLA_SWEEP_CONNECTIONS
+    if connections == 1 or connection.vendor != "postgresql" or connection.in_atomic_block:
+        return _sweep_until_done(now, batch, playbook, texts)
+    language = translation.get_language()
+
+    def in_thread(_index: int) -> SweepReport:
+        try:
+            with translation.override(language):
+                return _sweep_until_done(now, batch, playbook, texts)
+        finally:
+            connection.close()  # this thread's own connection
+
+    with ThreadPoolExecutor(connections) as pool:
+        return SweepReport.merged(list(pool.map(in_thread, range(connections))))
+
+
+def _sweep_until_done(now: datetime, batch: int, playbook: CompiledPlaybook, texts: _Texts) -> SweepReport:
     directory = Directory()
     report = SweepReport()
-    while _sweep_batch(now, batch, playbook, directory, report):
+    while _sweep_batch(_Batch(now, playbook, directory, texts, report), batch):
         report.batches += 1
     return report
 
 
-def _sweep_batch(now, batch, playbook: CompiledPlaybook, directory: Directory, report: SweepReport) -> bool:
+@dataclass(slots=True)
+class _Batch:
+    """What one batch's actions share, and the rows they produce: alerts and events as plain
+    values (thousands per sweep; model instances would cost more than the rest of the work)."""
+
+    now: datetime
+    playbook: CompiledPlaybook
+    directory: Directory
+    texts: _Texts
+    report: SweepReport
+    alerts: list[tuple] = field(default_factory=list)
+    events: list[tuple[int, str, dict]] = field(default_factory=list)
+
+    def alert(self, clock: _Claimed, rung: str, kind: str, message: str) -> None:
+        self.alerts.extend(
+            (uid, clock.case_id, kind, message) for uid in self.directory.for_clock(clock, rung)
+        )
+
+    def event(self, clock: _Claimed, kind: str, payload: dict) -> None:
+        about = {"ref": clock.ref} if clock.ref else {}
+        payload = {"clock": clock.kind, **about, "due_at": clock.due_at.isoformat(), **payload}
+        self.events.append((clock.case_id, kind, payload))
+
+    def label(self, clock: _Claimed) -> str:
+        label = self.texts.clocks[clock.kind]
+        owner = self.directory.owner(clock)
+        return f"{label} {owner.name}" if owner else label
+
+    def write(self) -> None:
+        created_at = db_value(Alert, "created_at", self.now)
+        insert_values(Alert, _ALERT_COLUMNS, (row + (created_at,) for row in self.alerts))
+        events_record_system(self.events, when=self.now)
+
+
+_ALERT_COLUMNS = ("recipient_id", "case_id", "kind", "message", "created_at")
+
+
+def _sweep_batch(work: _Batch, batch: int) -> bool:
+    now = work.now
     with transaction.atomic():
+        _commit_without_waiting_for_disk()
         clocks = [
             _Claimed.from_row(row)
             for row in Clock.objects.select_for_update(skip_locked=True, of=("self",))
@@ -138,35 +220,41 @@ def _sweep_batch(now, batch, playbook: CompiledPlaybook, directory: Directory, r
         ]
         if not clocks:
             return False
-        directory.load_owners(clocks)
+        work.directory.load_owners(clocks)
         red = set(
             CaseRisk.objects.filter(case_id__in={c.case_id for c in clocks}, is_red_ticket=True).values_list(
                 "case_id", flat=True
             )
         )
-        alerts: list[Alert] = []
-        events: list[CaseEvent] = []
         for clock in clocks:
             if clock.kind == ClockKind.UNRESOLVED:
-                _unresolved(clock, now, playbook, directory, report)
+                _unresolved(clock, work)
             elif clock.warned_at is None and clock.breached_at is None and now < clock.due_at:
-                _warn(clock, now, directory, alerts, events, report)
+                _warn(clock, work)
             elif clock.breached_at is None:
-                _breach(clock, now, playbook, directory, alerts, events, report)
+                _breach(clock, work)
             else:
-                _escalate(clock, playbook, directory, alerts, events, report, red_ticket=clock.case_id in red)
+                _escalate(clock, work, red_ticket=clock.case_id in red)
             if clock.kind != ClockKind.UNRESOLVED:
-                clock.next_action_at = next_action_at(clock, playbook, red_ticket=clock.case_id in red)
+                clock.next_action_at = next_action_at(clock, work.playbook, red_ticket=clock.case_id in red)
         _save_clocks(clocks)
-        insert_rows(Alert, alerts)
-        events_record_many(events)
+        work.write()
         return True
+
+
+def _commit_without_waiting_for_disk() -> None:
+    """PostgreSQL: this transaction's commit returns before its WAL reaches the disk. A crash may
+    lose the last few batches, whole: their clocks are then still due and the next sweep acts on
+    them again. Nothing is left half-done, and the sweep no longer waits on fsync per batch."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit = off")
 
 
 _SWEPT_FIELDS = ("warned_at", "breached_at", "escalation_level", "next_action_at", "state")
 
 
-def _save_clocks(clocks: list[Clock]) -> None:
+def _save_clocks(clocks: list[_Claimed]) -> None:
     """One UPDATE per distinct set of new values: a batch has few (all breached at the same
     moment, …), and this is far cheaper than one CASE expression per row and field."""
     groups: dict[tuple, list[int]] = defaultdict(list)
@@ -176,91 +264,60 @@ def _save_clocks(clocks: list[Clock]) -> None:
         Clock.objects.filter(pk__in=ids).update(**dict(zip(_SWEPT_FIELDS, values, strict=True)))
 
 
-def _event(clock: Clock, kind: str, payload: dict) -> CaseEvent:
-    about = {"ref": clock.ref} if clock.ref else {}
-    return CaseEvent(
-        case_id=clock.case_id,
-        kind=kind,
-        is_public=False,
-        payload={"clock": clock.kind, **about, "due_at": clock.due_at.isoformat(), **payload},
-    )
-
-
-def _alert(user_ids, clock: Clock, kind: str, message: str, alerts: list[Alert]) -> None:
-    alerts.extend(
-        Alert(recipient_id=uid, case_id=clock.case_id, kind=kind, message=message) for uid in user_ids
-    )
-
-
-def _label(clock: Clock, directory: Directory) -> str:
-    label = _t(ClockKind(clock.kind).label)
-    owner = directory.owner(clock)
-    return f"{label} {owner.name}" if owner else label
-
-
-def _warn(clock, now, directory, alerts, events, report) -> None:
-    clock.warned_at = now
-    minutes = max(int((clock.due_at - now).total_seconds() // 60), 0)
-    message = _t(_WARNING) % {
+def _warn(clock: _Claimed, work: _Batch) -> None:
+    clock.warned_at = work.now
+    minutes = max(int((clock.due_at - work.now).total_seconds() // 60), 0)
+    message = work.texts.warning % {
         "number": clock.case.number,
-        "clock": _label(clock, directory),
+        "clock": work.label(clock),
         "minutes": minutes,
     }
-    rung = directory.rung_for(clock, "agent")
-    _alert(directory.for_clock(clock, rung), clock, AlertKind.DUE_SOON, message, alerts)
-    events.append(_event(clock, "sla.warned", {}))
-    report.warned += 1
+    work.alert(clock, work.directory.rung_for(clock, "agent"), AlertKind.DUE_SOON, message)
+    work.event(clock, "sla.warned", {})
+    work.report.warned += 1
 
 
-def _breach(clock, now, playbook, directory, alerts, events, report) -> None:
-    clock.breached_at = now
+def _breach(clock: _Claimed, work: _Batch) -> None:
+    clock.breached_at = work.now
     clock.escalation_level = 1
-    chain = playbook.playbook.escalation.chain
-    rung = directory.rung_for(clock, chain[min(1, len(chain) - 1)])
-    message = _t(_BREACH) % {
+    chain = work.playbook.playbook.escalation.chain
+    rung = work.directory.rung_for(clock, chain[min(1, len(chain) - 1)])
+    message = work.texts.breach % {
         "number": clock.case.number,
-        "clock": _label(clock, directory),
-        "rung": _rung_label(rung),
+        "clock": work.label(clock),
+        "rung": work.texts.rung(rung),
     }
     # The assignee was warned before the due time; the breach goes up the chain.
-    _alert(directory.for_clock(clock, rung), clock, AlertKind.BREACHED, message, alerts)
-    events.append(_event(clock, "case.escalated", {"breach": True, "level": 1, "to": rung}))
-    report.breached += 1
-    report.by_kind[clock.kind] = report.by_kind.get(clock.kind, 0) + 1
+    work.alert(clock, rung, AlertKind.BREACHED, message)
+    work.event(clock, "case.escalated", {"breach": True, "level": 1, "to": rung})
+    work.report.breached += 1
+    work.report.by_kind[clock.kind] = work.report.by_kind.get(clock.kind, 0) + 1
 
 
-def _escalate(clock, playbook, directory, alerts, events, report, *, red_ticket: bool) -> None:
-    chain = playbook.playbook.escalation.chain
+def _escalate(clock: _Claimed, work: _Batch, *, red_ticket: bool) -> None:
+    chain = work.playbook.playbook.escalation.chain
     clock.escalation_level += 1
-    rung = directory.rung_for(clock, chain[min(clock.escalation_level, len(chain) - 1)])
-    kind = AlertKind.RED_TICKET if red_ticket else AlertKind.ESCALATED
-    message = _t(_STILL_LATE) % {
+    rung = work.directory.rung_for(clock, chain[min(clock.escalation_level, len(chain) - 1)])
+    message = work.texts.still_late % {
         "number": clock.case.number,
-        "clock": _label(clock, directory),
-        "rung": _rung_label(rung),
+        "clock": work.label(clock),
+        "rung": work.texts.rung(rung),
     }
-    _alert(directory.for_clock(clock, rung), clock, kind, message, alerts)
-    events.append(
-        _event(
-            clock, "case.escalated", {"level": clock.escalation_level, "to": rung, "red_ticket": red_ticket}
-        )
-    )
-    report.escalated += 1
+    work.alert(clock, rung, AlertKind.RED_TICKET if red_ticket else AlertKind.ESCALATED, message)
+    payload = {"level": clock.escalation_level, "to": rung, "red_ticket": red_ticket}
+    work.event(clock, "case.escalated", payload)
+    work.report.escalated += 1
 
 
-def _unresolved(clock, now, playbook, directory, report) -> None:
-    clock.breached_at = now
+def _unresolved(clock: _Claimed, work: _Batch) -> None:
+    clock.breached_at = work.now
     clock.state = ClockState.MET
     clock.next_action_at = None
     if case_mark_exception(
         case=Case.objects.get(pk=clock.case_id),
         reason="unresolved_48h",
-        playbook=playbook,
-        now=now,
-        directory=directory,
+        playbook=work.playbook,
+        now=work.now,
+        directory=work.directory,
     ):
-        report.exceptions += 1
-
-
-def _rung_label(rung: str) -> str:
-    return _t(_RUNGS[rung]) if rung in _RUNGS else rung
+        work.report.exceptions += 1

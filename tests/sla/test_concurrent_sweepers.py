@@ -44,3 +44,14 @@ def test_two_sweepers_escalate_each_breach_once(order, people):
     assert breached.count() == len(cases)  # one first-response breach per case, never two
     assert sum(r.breached for r in reports) == len(cases)
     assert all(r.breached > 0 for r in reports) or len(reports) == 2
+
+
+def test_one_sweep_shares_its_batches_among_connections(order, people):
+    with time_machine.travel(T0, tick=False):
+        cases = [make_case(order, people.agent, lines=[], resolution="compensation") for _ in range(60)]
+    with time_machine.travel(T0 + timedelta(minutes=45), tick=False):
+        report = sweep(now=T0 + timedelta(minutes=45), batch=4, connections=3)
+    assert report.breached == len(cases) and report.batches >= len(cases) // 4
+    breached = CaseEvent.objects.filter(kind="case.escalated", case__in=cases)
+    assert breached.count() == len(cases)
+    assert set(breached.values_list("case_id", flat=True)) == {c.pk for c in cases}

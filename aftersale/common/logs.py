@@ -30,6 +30,8 @@ REQUEST_ID_HEADER = "X-Request-ID"
 # Ids from a proxy or a caller: letters, digits and ._:- only, so they cannot forge log lines.
 _SANE_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
 _RESERVED = frozenset(RESERVED_ATTRS)
+# Fields this module writes that hold no free text: not worth a masking pass on every access line.
+_NOT_PERSONAL = frozenset({"method", "status", "duration_ms", "user_id", "role", "task_id", "task"})
 
 _context: ContextVar[dict[str, Any]] = ContextVar("aftersale_log_context", default={})  # noqa: B039 (never mutated)
 access_log = logging.getLogger("aftersale.access")
@@ -96,7 +98,7 @@ class MaskingFilter(logging.Filter):
         if record.exc_text:
             record.exc_text = mask_text(record.exc_text)
         for key, value in list(record.__dict__.items()):
-            if key not in _RESERVED:
+            if key not in _RESERVED and key not in _NOT_PERSONAL:
                 setattr(record, key, _masked(value))
         return True
 

@@ -50,11 +50,16 @@ _ID_CARD = re.compile(
 )
 _MOBILE = re.compile(r"(?<!\d)(?:\+?86[ -]?)?1[3-9]\d{9}(?!\d)")  # with or without +86
 _EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
+_ELEVEN_DIGITS = re.compile(r"\d{11}")
 
 
 def mask_text(text: str) -> str:
     """Mask every mobile number, e-mail address and ID-card number found in free text (logs).
-    ID numbers first: their digits would otherwise pass for a mobile number."""
-    text = _ID_CARD.sub(lambda m: mask_id_card(m.group()), text)
-    text = _MOBILE.sub(lambda m: m.group()[:-11] + mask_phone(m.group()[-11:]), text)
-    return _EMAIL.sub(lambda m: mask_email(m.group()), text)
+    Runs on every log line, hence the cheap tests first; ID numbers before mobile numbers, as
+    their digits would otherwise pass for one."""
+    if _ELEVEN_DIGITS.search(text):
+        text = _ID_CARD.sub(lambda m: mask_id_card(m.group()), text)
+        text = _MOBILE.sub(lambda m: m.group()[:-11] + mask_phone(m.group()[-11:]), text)
+    if "@" in text:
+        text = _EMAIL.sub(lambda m: mask_email(m.group()), text)
+    return text

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from aftersale.common.logs import ContextFilter, JsonFormatter, MaskingFilter, log_context
+from aftersale.common.masking import mask_text
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -156,3 +157,28 @@ def test_log_format_json_from_the_environment(tmp_path):
 def test_plain_is_the_default_and_masked_too(tmp_path):
     line = _start(tmp_path)
     assert line.endswith("WARNING probe call 138****5678")
+
+
+@pytest.mark.parametrize(
+    ("text", "masked"),
+    [
+        ("13812345678", "138****5678"),
+        ("+86 13812345678 / 86-13912345678", "+86 138****5678 / 86-139****5678"),
+        ("id 11010519491231002x.", "id 110***********002x."),
+        ("mail Zhang.XM+1@mail.example.com.cn!", "mail Z***@mail.example.com.cn!"),
+    ],
+)
+def test_mask_text(text, masked):
+    assert mask_text(text) == masked
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "order E2026113013812345678, case AS20261130000001",  # longer digit runs: order and case numbers
+        "tel 021-00000000, qty 12345678901234",
+        "12812345678 has no mobile prefix",
+    ],
+)
+def test_mask_text_leaves_other_numbers_alone(text):
+    assert mask_text(text) == text

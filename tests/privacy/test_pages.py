@@ -1,0 +1,107 @@
+"""The console's deletion-request and legal-hold pages, and the hold panel of the case page."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from aftersale.cases.models import Case
+from aftersale.catalog.models import Customer
+from aftersale.privacy.anonymise import ANONYMOUS_NAME
+from aftersale.privacy.models import DeletionRequest, LegalHold
+from tests.helpers import force_status
+
+
+@pytest.fixture
+def as_user():
+    def login(user, language: str = "zh-hans") -> Client:
+        client = Client(HTTP_ACCEPT_LANGUAGE=language)
+        client.force_login(user)
+        return client
+
+    return login
+
+
+def test_the_pages_are_for_case_handling_staff(people, as_user, client):
+    assert client.get("/console/privacy/requests/").status_code == 302
+    assert as_user(people.customer_user).get("/console/privacy/requests/").status_code == 403
+    assert as_user(people.warehouse).get("/console/privacy/requests/").status_code == 403
+    assert as_user(people.agent).get("/console/privacy/holds/").status_code == 403
+    assert as_user(people.director).get("/console/privacy/holds/").status_code == 200
+
+
+def test_an_agent_records_a_request_and_the_director_approves_it(people, as_user, case):
+    agent = as_user(people.agent)
+    recorded = agent.post(
+        "/console/privacy/requests/", {"phone": "13812345678", "channel": "phone", "note": "来电要求删除"}
+    )
+    assert recorded.status_code == 302
+    request = DeletionRequest.objects.get()
+    assert (request.recorded_by, request.channel, request.status) == (people.agent, "phone", "pending")
+    page = agent.get("/console/privacy/requests/").content.decode()
+    assert "来电要求删除" in page and "批准并删除" not in page  # agents record, they do not decide
+    refused = agent.post(f"/console/privacy/requests/{request.pk}/approve/", {"version": request.version})
+    assert refused.status_code == 302 and DeletionRequest.objects.get().status == "pending"
+
+    director = as_user(people.director)
+    page = director.get("/console/privacy/requests/").content.decode()
+    assert "批准并删除" in page and case.number in page  # the open case that blocks it is named
+    director.post(f"/console/privacy/requests/{request.pk}/approve/", {"version": request.version})
+    request.refresh_from_db()
+    assert request.status == "blocked" and case.number in request.decision_reason
+
+    force_status(case, "closed")
+    Case.objects.filter(pk=case.pk).update(closed_at=timezone.now())
+    done = director.post(
+        f"/console/privacy/requests/{request.pk}/approve/", {"version": request.version}, follow=True
+    )
+    assert "已删除" in done.content.decode()
+    assert Customer.objects.get(pk=people.customer.pk).name == ANONYMOUS_NAME
+
+
+def test_a_rejection_needs_a_reason(people, as_user):
+    as_user(people.agent).post("/console/privacy/requests/", {"phone": "13812345678", "channel": "email"})
+    request = DeletionRequest.objects.get()
+    director = as_user(people.director)
+    page = director.post(f"/console/privacy/requests/{request.pk}/reject/", {"version": 1}, follow=True)
+    assert "请填写原因" in page.content.decode() and DeletionRequest.objects.get().status == "pending"
+    director.post(f"/console/privacy/requests/{request.pk}/reject/", {"version": 1, "reason": "非本人"})
+    assert DeletionRequest.objects.get().status == "rejected"
+
+
+def test_an_unknown_phone_is_named_on_the_form(people, as_user):
+    page = as_user(people.agent).post(
+        "/console/privacy/requests/", {"phone": "13000000000", "channel": "phone"}
+    )
+    assert page.status_code == 400 and "没有该手机号的客户" in page.content.decode()
+
+
+def test_the_case_page_places_and_releases_a_hold(people, as_user, case):
+    director = as_user(people.director)
+    assert "设置法律保留" not in as_user(people.agent).get(f"/console/cases/{case.number}/").content.decode()
+    assert "设置法律保留" in director.get(f"/console/cases/{case.number}/").content.decode()
+
+    page = director.post(
+        f"/console/privacy/cases/{case.number}/hold/", {"reason": "法院调取证据"}, follow=True
+    )
+
+    text = page.content.decode()
+    assert "本售后单处于法律保留中" in text and "法院调取证据" in text
+    hold = LegalHold.objects.get(case=case, released_at=None)
+    assert (
+        "本售后单处于法律保留中"
+        in as_user(people.agent).get(f"/console/cases/{case.number}/").content.decode()
+    )
+    director.post(f"/console/privacy/holds/{hold.pk}/release/", {"reason": "已结案"})
+    assert LegalHold.objects.get().released_by == people.director
+
+
+def test_the_holds_page_holds_a_customer_in_english(people, as_user):
+    director = as_user(people.admin, "en")
+    page = director.post(
+        "/console/privacy/holds/place/", {"phone": "13812345678", "reason": "Regulator"}, follow=True
+    )
+    text = page.content.decode()
+    assert "Legal hold placed" in text and "Regulator" in text and "Release the legal hold" in text
+    assert LegalHold.objects.get().customer_id == people.customer.pk

@@ -9,8 +9,9 @@ from ninja import Query, Router, Schema
 from ninja.responses import Status as Reply
 from pydantic import Field
 
-from aftersale.common.errors import NotFound
+from aftersale.common.errors import DomainError, NotFound, TooManyRequests
 from aftersale.common.permissions import require_role
+from aftersale.common.ratelimit import WEBHOOK_REFUSED, client_ip
 from aftersale.common.schemas import InSchema, RowId
 
 from .models import DeliveryAttempt, OutboxMessage, WebhookSubscription
@@ -181,12 +182,20 @@ def receive_webhook(request, slug: str):
     token: see docs/channels.md for the formats. A redelivered event id answers "duplicate"."""
     from .inbound import inbound_receive
 
-    result = inbound_receive(
-        slug=slug,
-        headers=dict(request.headers),
-        body=request.body,
-        remote_addr=request.META.get("REMOTE_ADDR", ""),
-    )
+    address = client_ip(request)
+    if WEBHOOK_REFUSED.exceeded(address):
+        raise TooManyRequests("signature", _("被拒绝的调用过多，请稍后再试"), code="rate_limited")
+    try:
+        result = inbound_receive(
+            slug=slug,
+            headers=dict(request.headers),
+            body=request.body,
+            remote_addr=request.META.get("REMOTE_ADDR", ""),
+        )
+    except DomainError as exc:
+        if exc.status in (401, 403, 404):  # not the platform it claims to be: count it
+            WEBHOOK_REFUSED.hit(address)
+        raise
     return InboundOut(
         status=result.status, event_id=result.event_id, topic=result.topic, result=result.result
     )

@@ -5,10 +5,15 @@ counts are exact across processes; with the default per-process cache each proce
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import wraps
 
 from django.core.cache import cache
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+
+View = Callable[..., HttpResponse]
 
 
 def client_ip(request: HttpRequest) -> str:
@@ -41,6 +46,27 @@ class Limit:
         return (cache.get(self._key(key)) or 0) >= self.count
 
 
+# Failed bearer tokens per address (then every token from it is refused for the rest of the minute).
 BAD_TOKEN = Limit("bad-token", count=20, seconds=60)
-WEBHOOK = Limit("webhook", count=600, seconds=60)
+# Refused inbound webhook calls (unknown platform, bad signature) per address.
+WEBHOOK_REFUSED = Limit("webhook-refused", count=30, seconds=60)
+# Public pages that search or read the database on every request (the help centre).
 PUBLIC_PAGE = Limit("public-page", count=120, seconds=60)
+
+
+def limit_per_ip(limit: Limit) -> Callable[[View], View]:
+    """A page view that answers 429 to an address past `limit` (every request counts)."""
+
+    def decorate(view: View) -> View:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            if not limit.hit(client_ip(request)):
+                response = HttpResponse(_("请求过于频繁，请稍后再试"), status=429)
+                response["Content-Type"] = "text/plain; charset=utf-8"
+                response["Retry-After"] = str(limit.seconds)
+                return response
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorate

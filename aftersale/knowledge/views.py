@@ -20,6 +20,7 @@ from aftersale.cases.models import Case
 from aftersale.cases.selectors import case_get
 from aftersale.common.errors import DomainError, NotFound
 from aftersale.common.permissions import role_of
+from aftersale.common.ratelimit import PUBLIC_PAGE, limit_per_ip
 
 from . import selectors
 from .access import LIBRARIAN_ROLES, is_staff
@@ -53,6 +54,7 @@ def _language() -> str:
 
 
 @require_GET
+@limit_per_ip(PUBLIC_PAGE)
 def help_index(request: HttpRequest) -> HttpResponse:
     query = _query(request)
     hits = selectors.article_search(
@@ -66,6 +68,7 @@ def help_index(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@limit_per_ip(PUBLIC_PAGE)
 def help_article(request: HttpRequest, slug: str) -> HttpResponse:
     try:
         article = selectors.article_get(user=request.user, slug=slug)

@@ -269,7 +269,12 @@ def monthly_report(request: HttpRequest, scope: Scope) -> HttpResponse:
     report = report_build(month=month, language=language)
     name = f"aftersale-report-{month:%Y-%m}-{language}.{fmt}"
     if fmt == "html":
-        return HttpResponse(report_html(report))
+        response = HttpResponse(report_html(report))
+        # A self-contained document (the PDF's source): its own <style>, no script, nothing loaded.
+        response["Content-Security-Policy"] = (
+            "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'"
+        )
+        return response
     if fmt == "pdf":
         response = HttpResponse(report_pdf(report), content_type="application/pdf")
     else:

@@ -148,3 +148,12 @@
   });
   document.addEventListener("htmx:afterSettle", refresh);
 })();
+
+// A select marked data-autosubmit submits its form when changed (language menu, filters): an
+// attribute rather than an inline handler, which the Content-Security-Policy forbids.
+document.addEventListener("change", function (event) {
+  var field = event.target;
+  if (field instanceof HTMLSelectElement && field.hasAttribute("data-autosubmit") && field.form) {
+    field.form.submit();
+  }
+});

@@ -28,13 +28,22 @@ BAD = [
     ("DATABASE_CONN_MAX_AGE", {"DATABASE_URL": "postgres://u@localhost/x", "DATABASE_CONN_MAX_AGE": "-5"}),
     ("CELERY_BROKER_URL", {"CELERY_BROKER_URL": "http://broker"}),
     ("LOG_LEVEL", {"LOG_LEVEL": "LOUD"}),
+    ("LOG_FORMAT", {"LOG_FORMAT": "xml"}),
 ]
 GOOD = {"TIME_ZONE": "Europe/Berlin", "DEBUG": "yes", "LANGUAGE_CODE": "en", "LOG_LEVEL": "WARNING"}
 
 
 def _environment(data_dir: Path, env: dict[str, str]) -> dict[str, str]:
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_", "DJANGO_"))}
-    for name in ("TIME_ZONE", "DEBUG", "LANGUAGE_CODE", "SECRET_KEY", "LOG_LEVEL", "CELERY_BROKER_URL"):
+    for name in (
+        "TIME_ZONE",
+        "DEBUG",
+        "LANGUAGE_CODE",
+        "SECRET_KEY",
+        "LOG_LEVEL",
+        "LOG_FORMAT",
+        "CELERY_BROKER_URL",
+    ):
         clean.pop(name, None)
     clean.update(
         DJANGO_SETTINGS_MODULE="aftersale.settings",

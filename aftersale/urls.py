@@ -14,7 +14,7 @@ urlpatterns = [
     path("metrics", metrics, name="metrics"),
     path("admin/", admin.site.urls),
     path("console/quality/", include("aftersale.quality.urls")),
-    path("console/privacy/", include("aftersale.privacy.urls")),
+    path("", include("aftersale.privacy.urls")),  # /console/privacy/… and /portal/privacy/
     path("stats/", include("aftersale.quality.public_urls")),  # public return and complaint rates
     path("console/", include("aftersale.console.urls")),
     path("portal/", include("aftersale.portal.urls")),

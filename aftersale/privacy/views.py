@@ -14,16 +14,16 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from aftersale.cases.selectors import case_get
 from aftersale.catalog.models import Customer
 from aftersale.common.errors import DomainError
 from aftersale.common.permissions import role_of
-from aftersale.common.roles import HANDLING_ROLES, STAFF_ROLES
+from aftersale.common.roles import HANDLING_ROLES, STAFF_ROLES, Role
 
 from . import selectors, services
-from .models import RequestChannel, RequestStatus
+from .models import DeletionRequest, RequestChannel, RequestStatus
 
 
 def handling_staff_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -39,6 +39,13 @@ def handling_staff_required(view: Callable[..., HttpResponse]) -> Callable[..., 
         return view(request, *args, **kwargs)
 
     return wrapped
+
+
+def _customer(request: HttpRequest) -> Customer | None:
+    user = request.user
+    if user.is_authenticated and user.is_active and role_of(user) == Role.CUSTOMER:
+        return Customer.objects.filter(user=user).first()
+    return None
 
 
 def _fail(request: HttpRequest, error: DomainError) -> None:
@@ -175,3 +182,27 @@ def hold_release(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("privacy:holds")
     messages.success(request, _("已解除法律保留"))
     return redirect("console:case", hold.case.number) if hold.case_id else redirect("privacy:holds")
+
+
+# ---- the customer's own request, in the portal --------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def portal_deletion(request: HttpRequest) -> HttpResponse:
+    """A signed-in customer asks for their personal information to be deleted, and sees the answer."""
+    customer = _customer(request)
+    if customer is None:
+        return redirect("portal:login")
+    if request.method == "POST":
+        note = (request.POST.get("note") or "")[:2000]
+        try:
+            services.deletion_request_record(
+                customer=customer, channel=RequestChannel.PORTAL, note=note, actor=request.user
+            )
+        except DomainError as error:
+            _fail(request, error)
+        else:
+            messages.success(request, _("已收到您的删除请求，我们会尽快处理并告知结果"))
+        return redirect("privacy:portal_deletion")
+    latest = DeletionRequest.objects.filter(customer=customer).order_by("-id").first()
+    return render(request, "privacy/portal_deletion.html", {"latest": latest})

@@ -105,3 +105,22 @@ def test_the_holds_page_holds_a_customer_in_english(people, as_user):
     text = page.content.decode()
     assert "Legal hold placed" in text and "Regulator" in text and "Release the legal hold" in text
     assert LegalHold.objects.get().customer_id == people.customer.pk
+
+
+def test_a_customer_asks_from_the_portal(people, as_user, client):
+    assert client.get("/portal/privacy/").status_code == 302  # to the portal's sign-in
+    portal = as_user(people.customer_user)
+    assert "/portal/privacy/" in portal.get("/portal/").content.decode()
+
+    page = portal.post("/portal/privacy/", {"note": "不再使用"}, follow=True)
+
+    assert "已收到您的删除请求" in page.content.decode() and "待处理" in page.content.decode()
+    request = DeletionRequest.objects.get()
+    assert (request.customer_id, request.channel, request.recorded_by) == (
+        people.customer.pk,
+        "portal",
+        people.customer_user,
+    )
+    again = portal.post("/portal/privacy/", {}, follow=True)
+    assert "该客户已有待处理的删除请求" in again.content.decode() and DeletionRequest.objects.count() == 1
+    assert as_user(people.agent).get("/portal/privacy/").status_code == 302

@@ -124,3 +124,21 @@ def test_a_customer_asks_from_the_portal(people, as_user, client):
     again = portal.post("/portal/privacy/", {}, follow=True)
     assert "该客户已有待处理的删除请求" in again.content.decode() and DeletionRequest.objects.count() == 1
     assert as_user(people.agent).get("/portal/privacy/").status_code == 302
+
+
+def test_the_admin_lists_holds_and_releases_them_through_the_service(people, as_user, case):
+    from aftersale.privacy.services import legal_hold_place
+
+    hold = legal_hold_place(actor=people.director, case=case, reason="仲裁中")
+    people.admin.is_staff = people.admin.is_superuser = True
+    people.admin.save()
+    admin = as_user(people.admin)
+    assert "仲裁中" in admin.get("/admin/privacy/legalhold/").content.decode()
+    assert admin.get("/admin/privacy/legalhold/add/").status_code == 403  # placed in the console or API
+
+    admin.post("/admin/privacy/legalhold/", {"action": "release", "_selected_action": [hold.pk]})
+
+    hold.refresh_from_db()
+    assert hold.released_by == people.admin and hold.release_reason == "在管理后台解除"
+    for page in ("deletionrequest", "anonymisation", "privacyevent"):
+        assert admin.get(f"/admin/privacy/{page}/").status_code == 200

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from aftersale.cases.selectors import case_get
 from aftersale.catalog.models import Customer
 from aftersale.common.errors import DomainError
+from aftersale.common.masking import mask_name, mask_phone
 from aftersale.common.permissions import role_of
 from aftersale.common.roles import HANDLING_ROLES, STAFF_ROLES, Role
 
@@ -95,7 +96,13 @@ def requests_page(request: HttpRequest) -> HttpResponse:
     rows = selectors.requests_list(user=request.user)
     can_decide = role_of(request.user) in services.DECIDER_ROLES
     open_rows = [
-        {"request": r, "blockers": services.deletion_blockers(r.customer) if can_decide else []}
+        {
+            "request": r,
+            # Deciders must know whom it is about; for others this is a list, so masked.
+            "name": r.customer.name if can_decide else mask_name(r.customer.name),
+            "phone": r.customer.phone if can_decide else mask_phone(r.customer.phone),
+            "blockers": services.deletion_blockers(r.customer) if can_decide else [],
+        }
         for r in rows.filter(status__in=selectors.OPEN_REQUEST_STATUSES)[:200]
     ]
     decided = rows.exclude(status__in=selectors.OPEN_REQUEST_STATUSES)[:50]

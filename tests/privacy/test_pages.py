@@ -41,12 +41,14 @@ def test_an_agent_records_a_request_and_the_director_approves_it(people, as_user
     assert (request.recorded_by, request.channel, request.status) == (people.agent, "phone", "pending")
     page = agent.get("/console/privacy/requests/").content.decode()
     assert "来电要求删除" in page and "批准并删除" not in page  # agents record, they do not decide
+    assert "138****5678" in page and "13812345678" not in page  # a list: masked for the agent
     refused = agent.post(f"/console/privacy/requests/{request.pk}/approve/", {"version": request.version})
     assert refused.status_code == 302 and DeletionRequest.objects.get().status == "pending"
 
     director = as_user(people.director)
     page = director.get("/console/privacy/requests/").content.decode()
     assert "批准并删除" in page and case.number in page  # the open case that blocks it is named
+    assert "13812345678" in page
     director.post(f"/console/privacy/requests/{request.pk}/approve/", {"version": request.version})
     request.refresh_from_db()
     assert request.status == "blocked" and case.number in request.decision_reason

@@ -75,6 +75,13 @@ def test_an_api_request_about_a_case_names_the_user_role_and_case(api, people, c
     assert line["path"] == f"/api/v1/cases/{case.number}"
 
 
+def test_a_page_request_names_the_signed_in_user(client, people, logs):
+    client.force_login(people.team_lead)
+    client.get("/console/")
+    [line] = logs.of("aftersale.access")
+    assert (line["user_id"], line["role"]) == (people.team_lead.pk, "team_lead")
+
+
 def test_lines_written_during_a_request_carry_its_id(api, people, logs):
     api(people.customer_user).get("/cases/AS-NO-SUCH", HTTP_X_REQUEST_ID="req-404")
     # django.request's warning is written after the middleware has answered: still tied to the request.

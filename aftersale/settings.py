@@ -239,7 +239,10 @@ METRICS_TOKEN = os.environ.get("METRICS_TOKEN") or ""
 # worker after this many seconds. It must exceed the longest task: a task still running past it is
 # handed out a second time (docs/deploy.md).
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": config.env_int("CELERY_VISIBILITY_TIMEOUT", 3600, minimum=1)
+    "visibility_timeout": config.env_int("CELERY_VISIBILITY_TIMEOUT", 3600, minimum=1),
+    # How often a worker looks for such tasks to hand on (Redis transport: default ~100 s).
+    "unacked_restore_interval": config.env_int("CELERY_RESTORE_CHECK_SECONDS", 100, minimum=1),
+    "unacked_restore_throttle": 1,
 }
 # The periodic tasks (safe to run twice: each claims its rows) are acknowledged only once done, so
 # the work of a worker killed half-way is redone by another. Not a refund send: a lost one is

@@ -28,9 +28,18 @@ from .senders import DeliveryError, sender_for
 log = logging.getLogger(__name__)
 
 BATCH = 50
-LEASE = timedelta(minutes=15)
 # A message is sent only while its claim has this much left: more than any sender's timeout.
 LEASE_MARGIN = timedelta(minutes=2)
+
+
+def lease() -> timedelta:
+    """How long a claim keeps other workers off a message (OUTBOX_LEASE_SECONDS, 15 min)."""
+    return timedelta(seconds=getattr(settings, "OUTBOX_LEASE_SECONDS", 15 * 60))
+
+
+def lease_margin() -> timedelta:
+    """LEASE_MARGIN, but at most a quarter of a short lease, so that some of it is left to send in."""
+    return min(LEASE_MARGIN, lease() / 4)
 
 
 def retry_delay(attempts: int) -> timedelta:
@@ -97,7 +106,7 @@ def outbox_claim(*, now: datetime | None = None, batch: int = BATCH, channels=No
         if not ids:
             return []
         OutboxMessage.objects.filter(_claimable(now), pk__in=ids).update(
-            status=OutboxStatus.SENDING, claim=token, claimed_until=now + LEASE, attempts=F("attempts") + 1
+            status=OutboxStatus.SENDING, claim=token, claimed_until=now + lease(), attempts=F("attempts") + 1
         )
     return list(
         OutboxMessage.objects.filter(claim=token, status=OutboxStatus.SENDING).select_related(
@@ -118,7 +127,7 @@ def outbox_deliver(*, now: datetime | None = None, batch: int = BATCH, channels=
     """Claim and deliver due messages until none are left (one pass of the worker).
 
     Each claimed batch is settled in one transaction at its end; a message is only sent while its
-    claim has at least LEASE_MARGIN left, so no other worker can have taken it meanwhile (the rest
+    claim has at least lease_margin() left, so no other worker can have taken it meanwhile (the rest
     of a batch that ran long is handed back)."""
     report = DeliveryReport()
     while True:
@@ -130,7 +139,7 @@ def outbox_deliver(*, now: datetime | None = None, batch: int = BATCH, channels=
         handed_back = False
         try:
             for index, message in enumerate(claimed):
-                if timezone.now() > message.claimed_until - LEASE_MARGIN:
+                if timezone.now() > message.claimed_until - lease_margin():
                     _hand_back(claimed[index:])
                     handed_back = True
                     break

@@ -17,7 +17,8 @@ View = Callable[..., HttpResponse]
 
 
 def client_ip(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+    """REMOTE_ADDR; empty when there is none (a sign-in made in code): django-axes stores it as NULL."""
+    return request.META.get("REMOTE_ADDR") or ""
 
 
 @dataclass(frozen=True)

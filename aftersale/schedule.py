@@ -35,6 +35,7 @@ def beat_schedule() -> dict:
 def run_forever(stop: threading.Event | None = None, tick: float = 1.0) -> None:
     """Run every task at its interval in this process until `stop` is set."""
     from aftersale.celery import app
+    from aftersale.common.metrics import tasks_run
 
     app.loader.import_default_modules()
     stop = stop or threading.Event()
@@ -48,4 +49,5 @@ def run_forever(stop: threading.Event | None = None, tick: float = 1.0) -> None:
                     app.tasks[name].apply()
                 except Exception:  # one failing run must not stop the schedule
                     log.exception("scheduled task %s failed", name)
+                    tasks_run.labels(name, "FAILURE").inc()  # raised here, so Celery's signals never came
         stop.wait(tick)

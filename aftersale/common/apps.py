@@ -8,6 +8,7 @@ class CommonConfig(AppConfig):
     verbose_name = _("基础")
 
     def ready(self) -> None:
-        from . import logs
+        from . import logs, metrics
 
         logs.connect_celery()
+        metrics.connect_celery()

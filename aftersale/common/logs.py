@@ -196,21 +196,17 @@ class RequestLogMiddleware:
 
 # --- Celery ------------------------------------------------------------------------------------------
 
-_task_tokens: dict[str, Token] = {}
+_TASK_FIELDS = ("task_id", "task")
 
 
 def _task_started(task_id: str | None = None, task: Any = None, **_: Any) -> None:
-    if task_id:
-        _task_tokens[task_id] = _context.set({**_context.get(), "task_id": task_id, "task": task.name})
+    log_bind(task_id=task_id, task=getattr(task, "name", None))
 
 
-def _task_finished(task_id: str | None = None, **_: Any) -> None:
-    token = _task_tokens.pop(task_id, None) if task_id else None
-    if token is not None:
-        try:
-            _context.reset(token)
-        except ValueError:  # started in another context (thread): nothing of it to undo here
-            pass
+def _task_finished(**_: Any) -> None:
+    # Not sent when an inline task raises into its caller: its id then stays on the caller's lines
+    # until the request ends or the next task starts, which names the failing task there.
+    _context.set({key: value for key, value in _context.get().items() if key not in _TASK_FIELDS})
 
 
 def connect_celery() -> None:

@@ -15,6 +15,7 @@ import logging
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator
+from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -38,6 +39,12 @@ http_latency = Histogram(
     "Time to answer an HTTP request, by route template.",
     ["route"],
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0),
+)
+
+tasks_run = Counter(
+    "aftersale_tasks",
+    "Celery task runs finished in the processes this scrape covers, by task and final state.",
+    ["task", "state"],
 )
 
 StateSource = Callable[[], Iterable[Metric]]
@@ -100,6 +107,18 @@ class MetricsMiddleware:
         http_requests.labels(method, route, str(response.status_code)).inc()
         http_latency.labels(route).observe(time.perf_counter() - started)
         return response
+
+
+def _task_finished(task: Any = None, state: str | None = None, **_: Any) -> None:
+    tasks_run.labels(getattr(task, "name", "unknown"), state or "UNKNOWN").inc()
+
+
+def connect_celery() -> None:
+    """Count task runs: inline ones in the web processes, and those of `aftersale scheduler` when it
+    shares PROMETHEUS_MULTIPROC_DIR with them (as under `aftersale serve`)."""
+    from celery.signals import task_postrun
+
+    task_postrun.connect(_task_finished, weak=False, dispatch_uid="aftersale.metrics.task_finished")
 
 
 def exposition() -> bytes:

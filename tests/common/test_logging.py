@@ -107,6 +107,8 @@ def test_task_lines_carry_the_task_id(logs, db):
     traced = [line for line in logs.of("celery.app.trace") if "task_id" in line]
     assert traced and {line["task_id"] for line in traced} == {result.id}
     assert traced[0]["task"] == "aftersale.common.heartbeat"
+    logging.getLogger("aftersale.test").info("after the task")
+    assert "task_id" not in logs.of("aftersale.test")[0]
 
 
 def test_personal_data_is_masked_in_message_arguments_extra_and_traceback(logs):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
 from datetime import timedelta
 from pathlib import Path
 
@@ -12,7 +13,10 @@ import pytest
 from django.utils import timezone
 from prometheus_client.parser import text_string_to_metric_families
 
+from aftersale import schedule
+from aftersale.celery import app
 from aftersale.channels.models import OutboxMessage, OutboxStatus
+from aftersale.common.health import HEARTBEAT_TASK
 from aftersale.sla.models import Clock, ClockKind, ClockState, ClockUnit
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -200,3 +204,35 @@ def test_multiprocess_mode_adds_up_every_process(tmp_path):
     samples = parse(run(2, "scrape"))
     assert value(samples, "aftersale_http_requests_total", method="GET", route="healthz", status="200") == 5
     assert value(samples, "aftersale_http_request_duration_seconds_count", route="healthz") == 5
+
+
+@app.task(name="tests.common.always_fails")
+def always_fails() -> None:
+    raise RuntimeError("on purpose")
+
+
+def test_task_runs_are_counted_by_final_state(client, db):
+    app.loader.import_default_modules()
+    before = scrape(client)
+    app.tasks[HEARTBEAT_TASK].apply()
+    app.tasks[HEARTBEAT_TASK].apply()
+    always_fails.apply(throw=False)  # as on a worker: the failure stays in the task's result
+    after = scrape(client)
+
+    def runs(samples, task, state):
+        return value(samples, "aftersale_tasks_total", task=task, state=state)
+
+    assert runs(after, HEARTBEAT_TASK, "SUCCESS") - runs(before, HEARTBEAT_TASK, "SUCCESS") == 2
+    failing = "tests.common.always_fails"
+    assert runs(after, failing, "FAILURE") - runs(before, failing, "FAILURE") == 1
+
+
+def test_the_in_process_scheduler_counts_the_runs_that_failed(client, db, monkeypatch):
+    """Inline runs raise into the scheduler (CELERY_TASK_EAGER_PROPAGATES), before Celery's signals."""
+    monkeypatch.setattr(schedule, "SCHEDULE", {"tests.common.always_fails": 3600})
+    failing = {"task": "tests.common.always_fails", "state": "FAILURE"}
+    before = value(scrape(client), "aftersale_tasks_total", **failing)
+    stop = threading.Event()
+    threading.Timer(0.3, stop.set).start()
+    schedule.run_forever(stop, tick=0.05)  # runs each entry once at once, then waits for the interval
+    assert value(scrape(client), "aftersale_tasks_total", **failing) - before == 1

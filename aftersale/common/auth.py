@@ -21,6 +21,7 @@ from ninja.security import HttpBearer, SessionAuth
 from .errors import PermissionDenied, TooManyRequests, Unauthenticated
 from .models import ApiToken, User
 from .ratelimit import BAD_TOKEN, client_ip
+from .second_factor import second_factor_pending
 
 CACHE_SECONDS = 30
 LAST_USED_EVERY = 60  # seconds: last_used_at is written at most this often per token
@@ -110,8 +111,6 @@ class ActiveSession(SessionAuth):
     """The browser's session: an active user who has passed the second factor where required."""
 
     def authenticate(self, request: HttpRequest, key: str | None):
-        from aftersale.common.second_factor import second_factor_pending
-
         user = super().authenticate(request, key)
         if user is None or not user.is_active or second_factor_pending(request):
             return None

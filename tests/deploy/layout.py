@@ -113,7 +113,7 @@ class Layout:
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
             "AFTERSALE_DATA_DIR": str(self.data_dir),
             "MEDIA_ROOT": str(self.data_dir / "media"),
-            "LOG_LEVEL": "WARNING",
+            "LOG_LEVEL": "INFO",  # the workers' log shows each task received and done
             "PYTHONUNBUFFERED": "1",
             **self.env,
         }
@@ -175,10 +175,12 @@ class Layout:
             raise LayoutError(f"{' '.join(argv[2:])} failed:\n{done.stdout}\n{done.stderr}")
         return done.stdout
 
-    def seed(self, *, agents: int, customers: int, orders_per_customer: int) -> dict:
+    def seed(
+        self, *, agents: int, customers: int, orders_per_customer: int, agent_password: str = ""
+    ) -> dict:
         out = self.run(
             [sys.executable, "-m", "tests.deploy.seed", f"--agents={agents}", f"--customers={customers}"]
-            + [f"--orders-per-customer={orders_per_customer}"]
+            + [f"--orders-per-customer={orders_per_customer}", f"--agent-password={agent_password}"]
         )
         return json.loads(out)
 
@@ -222,6 +224,9 @@ class Layout:
             f"--workers={self.web_workers}",
             f"--threads={self.web_threads}",
             "--graceful-timeout=10",
+            # Longer than a client's (nginx's) idle keep-alive: else gunicorn closes a connection
+            # just as the client reuses it, and that request fails with a reset.
+            "--keep-alive=75",
             "--access-logfile=-",
             "--no-control-socket",  # one per host by default: two servers would share it
         ]

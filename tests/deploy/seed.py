@@ -2,7 +2,7 @@
 
 Run as its own process with the deployment's environment (DATABASE_URL, …):
 `python -m tests.deploy.seed --agents 4 --customers 20 --orders-per-customer 5`; prints JSON:
-{"admin": token, "agents": [{"username", "token"}], "customers": [{"username", "token",
+{"admin": token, "agents": [{"id", "username", "token"}], "customers": [{"username", "token",
 "phone", "orders": [order_no, …]}]}. Used by tests/deploy and bench/load_run.py.
 """
 
@@ -15,7 +15,7 @@ import sys
 from datetime import timedelta
 
 
-def seed(*, agents: int, customers: int, orders_per_customer: int) -> dict:
+def seed(*, agents: int, customers: int, orders_per_customer: int, agent_password: str = "") -> dict:
     from django.db import transaction
     from django.utils import timezone
 
@@ -38,6 +38,10 @@ def seed(*, agents: int, customers: int, orders_per_customer: int) -> dict:
         team.lead = lead
         team.save(update_fields=["lead"])
         staff = [user(f"deploy_agent{i}", Role.AGENT, team=team) for i in range(1, agents + 1)]
+        if agent_password:  # for the console's pages (session sign-in)
+            for agent in staff:
+                agent.set_password(agent_password)
+                agent.save(update_fields=["password"])
 
     signed = timezone.now() - timedelta(days=2)
     orders = [
@@ -93,7 +97,9 @@ def seed(*, agents: int, customers: int, orders_per_customer: int) -> dict:
         )
     return {
         "admin": token_create(username=admin.username, name="deploy"),
-        "agents": [{"username": a.username, "token": token_create(username=a.username)} for a in staff],
+        "agents": [
+            {"id": a.pk, "username": a.username, "token": token_create(username=a.username)} for a in staff
+        ],
         "customers": people,
     }
 
@@ -103,12 +109,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--agents", type=int, default=2)
     parser.add_argument("--customers", type=int, default=4)
     parser.add_argument("--orders-per-customer", type=int, default=5)
+    parser.add_argument("--agent-password", default="", help="let the agents sign in to the console")
     args = parser.parse_args(argv)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "aftersale.settings")
     import django
 
     django.setup()
-    data = seed(agents=args.agents, customers=args.customers, orders_per_customer=args.orders_per_customer)
+    data = seed(
+        agents=args.agents,
+        customers=args.customers,
+        orders_per_customer=args.orders_per_customer,
+        agent_password=args.agent_password,
+    )
     json.dump(data, sys.stdout)
     return 0
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import Query, Router, Schema
 from ninja.responses import Status as Reply
 from pydantic import Field, model_validator
@@ -12,7 +13,8 @@ from pydantic import Field, model_validator
 from aftersale.cases.selectors import case_get
 from aftersale.common.errors import DomainError
 from aftersale.common.masking import mask_name, mask_phone
-from aftersale.common.permissions import require_role, role_of
+from aftersale.common.permissions import role_of
+from aftersale.common.role_auth import role_auth
 from aftersale.common.roles import Role
 from aftersale.common.schemas import InSchema, RowId
 
@@ -122,9 +124,13 @@ def list_holds(request, query: Query[HoldQuery]):
     return [_hold_out(h) for h in selectors.holds_list(user=request.auth, active=query.active)[:500]]
 
 
-@router.post("/privacy/holds", response={201: HoldOut}, summary="Put a case or a customer on legal hold")
+@router.post(
+    "/privacy/holds",
+    response={201: HoldOut},
+    summary="Put a case or a customer on legal hold",
+    auth=role_auth(services.DECIDER_ROLES, action=gettext_lazy("设置法律保留")),
+)
 def place_hold(request, payload: HoldIn):
-    require_role(request.auth, services.DECIDER_ROLES, action=_("设置法律保留"))
     if payload.case is not None:
         subject = {"case": case_get(user=request.auth, number=payload.case)}
     else:
@@ -133,7 +139,12 @@ def place_hold(request, payload: HoldIn):
     return Reply(201, _hold_out(hold))
 
 
-@router.post("/privacy/holds/{hold_id}/release", response=HoldOut, summary="Release a legal hold")
+@router.post(
+    "/privacy/holds/{hold_id}/release",
+    response=HoldOut,
+    summary="Release a legal hold",
+    auth=role_auth(services.DECIDER_ROLES, action=gettext_lazy("解除法律保留")),
+)
 def release_hold(request, hold_id: int, payload: ReasonIn):
     hold = selectors.hold_get(user=request.auth, pk=hold_id)
     return _hold_out(services.legal_hold_release(hold=hold, actor=request.auth, reason=payload.reason))
@@ -149,6 +160,7 @@ def list_requests(request, query: Query[RequestQuery]):
     "/privacy/deletion-requests",
     response={201: RequestOut},
     summary="Record a customer's request to delete their personal information (PIPL art. 47)",
+    auth=role_auth(services.RECORDER_ROLES, action=gettext_lazy("登记删除请求")),
 )
 def record_request(request, payload: RequestIn):
     user = request.auth
@@ -159,7 +171,6 @@ def record_request(request, payload: RequestIn):
     elif payload.customer is None:
         raise DomainError("customer", _("请指定客户"), code="required")
     else:
-        require_role(user, services.RECORDER_ROLES, action=_("登记删除请求"))
         customer = selectors.customer_get(pk=payload.customer)
     created = services.deletion_request_record(
         customer=customer, channel=payload.channel, note=payload.note, actor=user
@@ -167,19 +178,25 @@ def record_request(request, payload: RequestIn):
     return Reply(201, _request_out(created, user))
 
 
-@router.post("/privacy/deletion-requests/{request_id}/approve", response=RequestOut, summary="Approve")
+@router.post(
+    "/privacy/deletion-requests/{request_id}/approve",
+    response=RequestOut,
+    summary="Approve",
+    auth=role_auth(services.DECIDER_ROLES, action=gettext_lazy("批准删除请求")),
+)
 def approve_request(request, request_id: int, payload: DecisionIn):
-    require_role(request.auth, services.DECIDER_ROLES, action=_("批准删除请求"))
     deletion = selectors.request_get(user=request.auth, pk=request_id)
     decided = services.deletion_request_approve(request=deletion, actor=request.auth, version=payload.version)
     return _request_out(decided, request.auth)
 
 
 @router.post(
-    "/privacy/deletion-requests/{request_id}/reject", response=RequestOut, summary="Reject, with a reason"
+    "/privacy/deletion-requests/{request_id}/reject",
+    response=RequestOut,
+    summary="Reject, with a reason",
+    auth=role_auth(services.DECIDER_ROLES, action=gettext_lazy("拒绝删除请求")),
 )
 def reject_request(request, request_id: int, payload: DecisionIn):
-    require_role(request.auth, services.DECIDER_ROLES, action=_("拒绝删除请求"))
     deletion = selectors.request_get(user=request.auth, pk=request_id)
     decided = services.deletion_request_reject(
         request=deletion, actor=request.auth, reason=payload.reason, version=payload.version

@@ -42,6 +42,20 @@ def handling_staff_required(view: Callable[..., HttpResponse]) -> Callable[..., 
     return wrapped
 
 
+def decider_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Only who decides on holds and deletions (director, admin); any other staff gets 403 before
+    the form is read, not a redirect with the service's refusal."""
+
+    @wraps(view)
+    @handling_staff_required
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if role_of(request.user) not in services.DECIDER_ROLES:
+            return render(request, "console/forbidden.html", status=403)
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
 def _customer(request: HttpRequest) -> Customer | None:
     user = request.user
     if user.is_authenticated and user.is_active and role_of(user) == Role.CUSTOMER:
@@ -114,7 +128,7 @@ def requests_page(request: HttpRequest) -> HttpResponse:
     )
 
 
-@handling_staff_required
+@decider_required
 @require_POST
 def request_decide(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     form = DecisionForm(request.POST)
@@ -152,7 +166,7 @@ def holds_page(request: HttpRequest) -> HttpResponse:
     return render(request, "privacy/holds.html", {"holds": holds, "form": HoldForm()})
 
 
-@handling_staff_required
+@decider_required
 @require_POST
 def hold_place(request: HttpRequest, number: str | None = None) -> HttpResponse:
     """Hold the case `number`, or (from the holds page) the customer with the phone given."""
@@ -177,7 +191,7 @@ def hold_place(request: HttpRequest, number: str | None = None) -> HttpResponse:
     return back
 
 
-@handling_staff_required
+@decider_required
 @require_POST
 def hold_release(request: HttpRequest, pk: int) -> HttpResponse:
     reason = (request.POST.get("reason") or "")[:500]

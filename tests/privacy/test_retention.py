@@ -173,3 +173,14 @@ def test_a_runner_that_read_the_case_before_another_changed_it_does_nothing(week
     Case.objects.filter(pk=week.a.pk).update(version=stale.version + 1)  # another runner's claim
     assert case_erase(stale) is None
     assert Case.objects.get(pk=week.a.pk).description != ERASED
+
+
+def test_the_daily_task_runs_the_sweep(week):
+    from aftersale.celery import app
+    from aftersale.schedule import SCHEDULE
+
+    assert SCHEDULE["aftersale.privacy.retention_sweep"] == 24 * 3600
+    app.loader.import_default_modules()
+    with time_machine.travel(THREE_YEARS_ON, tick=False):
+        result = app.tasks["aftersale.privacy.retention_sweep"].apply().get()
+    assert result["cases"] == 2 and result["horizon"].startswith("2026-11-30")

@@ -76,9 +76,11 @@ def customer_erase(customer: Customer) -> bool:
     )
     if updated != 1:
         return False
+    old_phone, email = customer.phone, ""
     customer.name, customer.phone = ANONYMOUS_NAME, _anonymous_phone(customer)
     if customer.user_id:
         user = User.objects.get(pk=customer.user_id)
+        email = user.email
         user.username = f"anonymised-{user.pk}"
         user.email = user.first_name = user.last_name = ""
         if hasattr(user, "display_name"):
@@ -89,6 +91,14 @@ def customer_erase(customer: Customer) -> bool:
         _tokens_revoke(user)
     SocialIdentity.objects.filter(customer=customer).delete()
     Notification.objects.filter(customer=customer).delete()
+    # Messages sent to the phone or address outside any case (sign-in codes, say), and mail taken in
+    # from the address that matched no case.
+    addresses = [a for a in (old_phone, email) if a]
+    OutboxMessage.objects.filter(recipient__in=addresses).exclude(status=OutboxStatus.PENDING).update(
+        recipient="", subject="", body="", payload={}
+    )
+    if email:
+        InboundMail.objects.filter(from_address__iexact=email).update(from_address="", subject="")
     return True
 
 

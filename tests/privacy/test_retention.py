@@ -14,7 +14,7 @@ from aftersale.cases.evidence import evidence_add
 from aftersale.cases.models import Case, CaseEvent, Evidence, Message
 from aftersale.cases.services import case_transition, message_add
 from aftersale.catalog.models import Customer
-from aftersale.channels.models import InboundSource, SocialIdentity
+from aftersale.channels.models import InboundMail, InboundSource, OutboxMessage, SocialIdentity
 from aftersale.common.errors import DomainError
 from aftersale.policy.services import DEFAULT_PLAYBOOK, playbook_parse, playbook_publish
 from aftersale.privacy.anonymise import ANONYMOUS_NAME, ERASED, case_erase
@@ -151,6 +151,20 @@ def test_customers_with_nothing_recent_are_anonymised(people):
             name="微信", slug="wechat", adapter="generic", secret="s", acts_as=people.agent
         )
         SocialIdentity.objects.create(source=source, external_user_id="wx-1", customer=gone)
+        sign_in_code = OutboxMessage.objects.create(
+            channel="sms",
+            topic="portal.otp",
+            recipient="13700000001",
+            body="验证码 123456",
+            status="sent",
+            next_attempt_at=datetime(2026, 1, 5, tzinfo=TZ),
+        )
+        stray_mail = InboundMail.objects.create(
+            message_id="<m1@example.com>",
+            from_address="13700000001@Example.com",
+            subject="王五的来信",
+            status="unmatched",
+        )
     with time_machine.travel(datetime(2029, 6, 1, tzinfo=TZ), tick=False):
         OrderFactory(customer=kept, paid_at=datetime(2029, 6, 1, tzinfo=TZ))  # a recent order
 
@@ -160,6 +174,10 @@ def test_customers_with_nothing_recent_are_anonymised(people):
     gone.refresh_from_db()
     assert (gone.name, gone.phone) == (ANONYMOUS_NAME, f"anon-{gone.pk}")
     assert not SocialIdentity.objects.filter(customer=gone).exists()
+    sign_in_code.refresh_from_db()
+    stray_mail.refresh_from_db()
+    assert (sign_in_code.recipient, sign_in_code.body) == ("", "") and sign_in_code.topic == "portal.otp"
+    assert (stray_mail.from_address, stray_mail.subject) == ("", "")
     gone.user.refresh_from_db()
     assert not gone.user.is_active and gone.user.email == "" and not gone.user.has_usable_password()
     assert Customer.objects.get(pk=kept.pk).name == "王五"

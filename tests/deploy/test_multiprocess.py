@@ -181,6 +181,13 @@ def test_due_clocks_escalated_exactly_once_by_beat_and_workers(layout):
     )
 
     assert breach_events(numbers) == dict.fromkeys(numbers, 1)
+    alerts = sql(
+        """SELECT c.number, a.recipient_id, count(*) FROM sla_alert a JOIN cases_case c ON c.id = a.case_id
+           WHERE a.kind = 'breached' AND c.number = ANY(%s) GROUP BY 1, 2""",
+        [numbers],
+    )
+    assert {number for number, _, _ in alerts} == set(numbers)  # someone up the chain was told …
+    assert {count for _, _, count in alerts} == {1}  # … once
     states = sql(
         "SELECT breached_at IS NOT NULL, escalation_level, next_action_at > now() + interval '30 minutes'"
         " FROM sla_clock WHERE id = ANY(%s)",

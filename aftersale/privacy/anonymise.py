@@ -28,8 +28,23 @@ ANONYMOUS_NAME = "已匿名客户"
 # Keys of event payloads whose values are free text or contact data; their values become ERASED.
 # Every other key (ids, codes, statuses, amounts, times, counts) stays for mining and KPIs.
 PERSONAL_PAYLOAD_KEYS = frozenset(
-    {"reason", "diagnosis", "address", "contact", "phone", "title", "params", "note", "comment", "summary"}
+    {
+        "reason",  # transitions, cancellations, declines, withdrawals, hold placements
+        "diagnosis",  # repair.diagnosed
+        "address",  # return.authorized (the return address, contact and phone)
+        "contact",
+        "phone",
+        "title",  # case.referenced
+        "params",  # notification parameters
+        "note",  # compensation decisions, follow-ups
+        "comment",
+        "summary",
+        "result",  # work_order.completed
+        "description",  # compensation.requested
+    }
 )
+# Keys that are free text in some kinds only ("action" is the transition's code elsewhere).
+PERSONAL_PAYLOAD_KEYS_OF = {"work_order.created": frozenset({"action"})}
 
 
 def case_erase(case: Case) -> dict[str, int] | None:
@@ -131,11 +146,12 @@ def events_scrub(case: Case) -> int:
     Case events are append-only, enforced by database triggers. Erasure is the one sanctioned
     exception: the trigger is lifted inside this transaction only (DDL is transactional on both
     PostgreSQL and SQLite), so no other writer ever sees the table without it."""
-    changed = [
-        (event_id, _scrubbed(payload))
-        for event_id, payload in CaseEvent.objects.filter(case=case).values_list("id", "payload")
-        if isinstance(payload, dict) and _scrubbed(payload) != payload
-    ]
+    changed = []
+    for event_id, kind, payload in CaseEvent.objects.filter(case=case).values_list("id", "kind", "payload"):
+        keys = PERSONAL_PAYLOAD_KEYS | PERSONAL_PAYLOAD_KEYS_OF.get(kind, frozenset())
+        scrubbed = _scrubbed(payload, keys)
+        if scrubbed != payload:
+            changed.append((event_id, scrubbed))
     if not changed:
         return 0
     with _append_only_lifted():
@@ -144,18 +160,14 @@ def events_scrub(case: Case) -> int:
     return len(changed)
 
 
-def _scrubbed(value):
+def _scrubbed(value, keys: frozenset[str]):
     if isinstance(value, dict):
         return {
-            key: (
-                ERASED
-                if key in PERSONAL_PAYLOAD_KEYS and value[key] not in ("", None, ERASED)
-                else _scrubbed(item)
-            )
+            key: ERASED if key in keys and item not in ("", None, ERASED) else _scrubbed(item, keys)
             for key, item in value.items()
         }
     if isinstance(value, list):
-        return [_scrubbed(item) for item in value]
+        return [_scrubbed(item, keys) for item in value]
     return value
 
 

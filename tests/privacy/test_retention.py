@@ -202,3 +202,33 @@ def test_the_daily_task_runs_the_sweep(week):
     with time_machine.travel(THREE_YEARS_ON, tick=False):
         result = app.tasks["aftersale.privacy.retention_sweep"].apply().get()
     assert result["cases"] == 2 and result["horizon"].startswith("2026-11-30")
+
+
+def test_free_text_in_event_payloads_goes_and_codes_stay(week):
+    from aftersale.cases.services import event_record
+
+    a = Case.objects.get(pk=week.a.pk)
+    event_record(
+        case=a,
+        kind="work_order.created",
+        actor=None,
+        payload={"work_order": "WO1", "action": "联系张小明取件"},
+    )
+    event_record(
+        case=a, kind="work_order.completed", actor=None, payload={"work_order": "WO1", "result": "已取"}
+    )
+    event_record(
+        case=a, kind="follow_up.opened", actor=None, payload={"params": {"name": "张小明"}, "score": 2}
+    )
+
+    sweep(THREE_YEARS_ON)
+
+    payloads = {e.kind: e.payload for e in CaseEvent.objects.filter(case=a)}
+    assert payloads["work_order.created"] == {"work_order": "WO1", "action": ERASED}
+    assert payloads["work_order.completed"] == {"work_order": "WO1", "result": ERASED}
+    assert payloads["follow_up.opened"] == {"params": ERASED, "score": 2}
+    closed = CaseEvent.objects.get(case=a, kind="case.transitioned", to_status="closed")
+    assert closed.payload["action"] == "close"  # a transition's action is a code, kept for mining
+    assert not any(
+        "张小明" in str(p) for p in CaseEvent.objects.filter(case=a).values_list("payload", flat=True)
+    )

@@ -48,7 +48,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "aftersale.common.logs.RequestLogMiddleware",  # first: request id and access line for everything
-    "aftersale.common.metrics.MetricsMiddleware",  # first: times and counts every response
+    "aftersale.common.metrics.MetricsMiddleware",  # then: times and counts every response
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -89,6 +89,9 @@ STEP_TITLES = {
     "repair.returned": gettext_lazy("维修后的商品已寄回"),
     "repair.exchange_entitled": gettext_lazy("多次维修未修好，可申请换货"),
     "survey.answered": gettext_lazy("客户评价了本次服务"),
+    "case.anonymised": gettext_lazy("个人信息已匿名化"),
+    "legal_hold.placed": gettext_lazy("已设置法律保留"),
+    "legal_hold.released": gettext_lazy("已解除法律保留"),
 }
 
 
@@ -101,6 +104,8 @@ def _step_detail(kind: str, p: dict) -> str:
         return f"¥{p['amount']}"
     if kind == "work_order.completed":
         return p.get("result", "")
+    if kind.startswith("legal_hold.") and isinstance(p.get("reason"), str):
+        return p["reason"]
     if kind == "survey.answered" and isinstance(p.get("score"), int):
         return "★" * p["score"]
     return ""

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from aftersale.cases.models import Case
 from aftersale.catalog.models import Customer
-from aftersale.privacy.anonymise import ANONYMOUS_NAME
+from aftersale.privacy.anonymise import ANONYMOUS_NAME, ERASED
 from aftersale.privacy.models import DeletionRequest, LegalHold
 from tests.helpers import force_status
 
@@ -43,7 +43,7 @@ def test_an_agent_records_a_request_and_the_director_approves_it(people, as_user
     assert "来电要求删除" in page and "批准并删除" not in page  # agents record, they do not decide
     assert "138****5678" in page and "13812345678" not in page  # a list: masked for the agent
     refused = agent.post(f"/console/privacy/requests/{request.pk}/approve/", {"version": request.version})
-    assert refused.status_code == 302 and DeletionRequest.objects.get().status == "pending"
+    assert refused.status_code == 403 and DeletionRequest.objects.get().status == "pending"
 
     director = as_user(people.director)
     page = director.get("/console/privacy/requests/").content.decode()
@@ -144,3 +144,27 @@ def test_the_admin_lists_holds_and_releases_them_through_the_service(people, as_
     assert hold.released_by == people.admin and hold.release_reason == "在管理后台解除"
     for page in ("deletionrequest", "anonymisation", "privacyevent"):
         assert admin.get(f"/admin/privacy/{page}/").status_code == 200
+
+
+def test_the_timeline_names_holds_and_anonymisation(people, case):
+    from django.utils import translation
+
+    from aftersale.console.timeline import case_timeline
+    from aftersale.privacy.services import case_anonymise, legal_hold_place, legal_hold_release
+
+    def timeline():
+        with translation.override("en"):
+            return [(i.title, str(i.body)) for i in case_timeline(user=people.director, case=case)]
+
+    hold = legal_hold_place(actor=people.director, case=case, reason="诉讼")
+    legal_hold_release(hold=hold, actor=people.director, reason="和解")
+    assert ("Legal hold placed", "诉讼") in timeline() and ("Legal hold released", "和解") in timeline()
+    force_status(case, "closed")
+    case_anonymise(case=Case.objects.get(pk=case.pk), trigger="retention")
+
+    items = timeline()
+    assert ("Personal data anonymised", "") in items and (
+        "Legal hold placed",
+        ERASED,
+    ) in items  # reasons are text
+    assert not [i for i in case_timeline(user=people.customer_user, case=case) if "法律保留" in i.title]

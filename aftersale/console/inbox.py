@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from aftersale.common.errors import DomainError
+from aftersale.common.errors import DomainError, NotFound
 from aftersale.common.permissions import role_of
 from aftersale.common.roles import Department, Role
 from aftersale.fulfilment.models import WorkOrderStatus
@@ -80,6 +80,9 @@ def work_order_action(request: HttpRequest, number: str, action: str) -> HttpRes
     form = WorkOrderActionForm(request.POST)
     try:
         work_order = work_order_get(user=request.user, number=number)
+    except NotFound as error:  # another department's work order is not disclosed
+        raise Http404(number) from error
+    try:
         if not form.is_valid():
             raise DomainError("version", _("请刷新后重试"))
         data = form.cleaned_data

@@ -6,14 +6,14 @@ from decimal import Decimal
 
 from django import forms
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from aftersale.cases.selectors import can_view
-from aftersale.common.errors import DomainError, FieldError
+from aftersale.common.errors import DomainError, FieldError, NotFound
 from aftersale.fulfilment.models import Disposition, ReturnAuthorization, ReturnStatus
 from aftersale.fulfilment.services.casework import WAREHOUSE, is_department_member
 from aftersale.fulfilment.services.inspections import InspectionIn, return_inspect
@@ -85,9 +85,8 @@ class InspectionForm(forms.Form):
 def return_inspect_view(request: HttpRequest, number: str) -> HttpResponse:
     try:
         rma = return_get(user=request.user, number=number)
-    except DomainError as error:
-        messages.error(request, str(error.errors[0].message))
-        return redirect("console:returns")
+    except NotFound as error:  # not there, or not for this user: the same answer as the case page
+        raise Http404(number) from error
     case = _case(request, rma.case.number)
     form = InspectionForm(request.POST)
     if not form.is_valid():

@@ -96,7 +96,9 @@ class Answer:
     def __str__(self) -> str:
         if self.location:
             return f"{self.status} → {self.location}"
-        return f"{self.status} {self.body[:160]}"
+        title = re.search(r"<title>(.*?)</title>", self.body, re.S)
+        text = title.group(1).strip() if title else self.body[:160]
+        return f"{self.status} {' '.join(text.split())}"
 
 
 def _answer(response: HttpResponse) -> Answer:

@@ -1,0 +1,48 @@
+"""Refusals the authorisation matrix found coming after validation or as a redirect: now 403/404."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from aftersale.fulfilment.services.workorders import work_order_create
+from tests.fulfilment.goods import approved_case, rma_of
+
+
+def test_a_role_that_may_not_place_holds_is_refused_before_its_body_is_read(api, people):
+    response = api(people.customer_user).post("/privacy/holds", {})
+    assert response.status_code == 403, response.content
+    assert response.json()["errors"][0]["code"] == "forbidden"
+
+
+def test_a_role_that_may_not_record_deletion_requests_is_refused_before_the_customer_is_asked_for(
+    api, people
+):
+    for user in (people.optimizer, people.warehouse):
+        response = api(user).post("/privacy/deletion-requests", {"channel": "phone"})
+        assert response.status_code == 403, response.content
+
+
+def test_staff_who_do_not_decide_get_403_from_the_hold_and_decision_forms(client, people):
+    client.force_login(people.agent)
+    for url in ("/console/privacy/holds/place/", "/console/privacy/requests/1/approve/"):
+        response = client.post(url, {"reason": "诉讼", "phone": people.customer.phone, "version": 1})
+        assert response.status_code == 403, url
+
+
+def test_a_return_or_work_order_hidden_from_the_user_is_404_not_a_redirect(client, order, people):
+    case = approved_case(order, people)
+    work_order = work_order_create(
+        case=case,
+        actor=people.agent,
+        department="warehouse",
+        action="核对",
+        deadline=timezone.now() + timedelta(days=1),
+    )
+    client.force_login(people.qc)
+    assert (
+        client.post(f"/console/returns/{rma_of(case).number}/inspect/", {"disposition": "accept"}).status_code
+        == 404
+    )
+    assert client.post(f"/console/work-orders/{work_order.number}/start/", {"version": 1}).status_code == 404

@@ -227,7 +227,6 @@ class Layout:
             # Longer than a client's (nginx's) idle keep-alive: else gunicorn closes a connection
             # just as the client reuses it, and that request fails with a reset.
             "--keep-alive=75",
-            "--access-logfile=-",
             "--no-control-socket",  # one per host by default: two servers would share it
         ]
 

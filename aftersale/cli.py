@@ -46,8 +46,6 @@ def cmd_serve(args: argparse.Namespace) -> int:
         str(args.workers),
         "--threads",
         str(args.threads),
-        "--access-logfile",
-        "-",
         "--graceful-timeout",
         "10",
     ]
@@ -118,7 +116,7 @@ def _token_list(username: str | None) -> None:
     for t in tokens:
         used = f"{t.last_used_at:%Y-%m-%d %H:%M}" if t.last_used_at else "never"
         state = f"revoked {t.revoked_at:%Y-%m-%d %H:%M}" if t.revoked_at else "live"
-        print(f"{t.prefix}  {t.user.username:<12} {t.scope:<5} used {used:<16} {state}  {t.name}")
+        print(f"{t.prefix}  {t.user.username:<12} {t.scope:<12} used {used:<16} {state}  {t.name}")
 
 
 def cmd_import_orders(args: argparse.Namespace) -> int:
@@ -189,7 +187,7 @@ def build_parser() -> argparse.ArgumentParser:
     create = token_sub.add_parser("create", help="create a token for a user and print it")
     create.add_argument("--user", required=True)
     create.add_argument("--name", default="")
-    create.add_argument("--scope", choices=["read", "write"], default="write")
+    create.add_argument("--scope", choices=["read", "write", "orders:write"], default="write")
     create.set_defaults(func=cmd_token)
     revoke = token_sub.add_parser("revoke", help="revoke tokens by the prefix `token list` shows")
     revoke.add_argument("--prefix", required=True)

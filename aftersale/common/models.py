@@ -62,9 +62,13 @@ class ApiToken(models.Model):
     name = models.CharField(_("名称"), max_length=80, blank=True, default="")
     key_hash = models.CharField(max_length=64, unique=True)
     prefix = models.CharField(max_length=8)
-    # "read": GET/HEAD/OPTIONS only; "write": every method.
+    # "read": GET/HEAD/OPTIONS only; "write": every method; "orders:write": read, plus the order
+    # import and upsert (an order feed). Enforced in auth.BearerToken.
     scope = models.CharField(
-        _("权限范围"), max_length=10, choices=[("read", _("只读")), ("write", _("读写"))], default="write"
+        _("权限范围"),
+        max_length=20,
+        choices=[("read", _("只读")), ("write", _("读写")), ("orders:write", _("只读 + 订单导入"))],
+        default="write",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(_("最近使用"), null=True, blank=True)

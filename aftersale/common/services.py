@@ -10,7 +10,7 @@ from .auth import cache_key
 from .errors import DomainError, NotFound
 from .models import ApiToken, User
 
-TOKEN_SCOPES = ("read", "write")
+TOKEN_SCOPES = ("read", "write", "orders:write")
 
 
 def token_create(*, username: str, name: str = "", scope: str = "write") -> str:

@@ -34,10 +34,25 @@ def test_a_read_token_may_read_but_not_write(people, case):
     assert response.json()["errors"] == [
         {
             "field": "authorization",
-            "message": "This API token is read-only: it cannot write",
+            "message": "This API token's scope does not allow this operation",
             "code": "token_scope",
         }
     ]
+
+
+def test_an_order_feed_token_may_read_and_send_orders_only(people, case):
+    key = token_create(username="admin", scope="orders:write")
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {key}"}
+    assert _get(key, f"/api/v1/cases/{case.number}").status_code == 200
+    upsert = Client().put("/api/v1/orders", data={"orders": []}, content_type="application/json", **auth)
+    assert upsert.status_code == 200, upsert.content
+    note = Client().post(
+        f"/api/v1/cases/{case.number}/messages",
+        data={"body": "你好"},
+        content_type="application/json",
+        **auth,
+    )
+    assert note.status_code == 403 and note.json()["errors"][0]["code"] == "token_scope"
 
 
 def test_last_use_is_written_at_most_once_a_minute(people):

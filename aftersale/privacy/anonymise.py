@@ -106,6 +106,7 @@ def customer_erase(customer: Customer) -> bool:
         _tokens_revoke(user)
     SocialIdentity.objects.filter(customer=customer).delete()
     Notification.objects.filter(customer=customer).delete()
+    IdentityCheck.objects.filter(order__customer=customer).update(phone_masked="")  # failed checks too
     # Messages sent to the phone or address outside any case (sign-in codes, say), and mail taken in
     # from the address that matched no case.
     addresses = [a for a in (old_phone, email) if a]

@@ -11,7 +11,7 @@ import yaml
 from django.core.files.storage import default_storage
 
 from aftersale.cases.evidence import evidence_add
-from aftersale.cases.models import Case, CaseEvent, Evidence, Message
+from aftersale.cases.models import Case, CaseEvent, Evidence, IdentityCheck, Message
 from aftersale.cases.services import case_transition, message_add
 from aftersale.catalog.models import Customer
 from aftersale.channels.models import InboundMail, InboundSource, OutboxMessage, SocialIdentity
@@ -174,6 +174,9 @@ def test_customers_with_nothing_recent_are_anonymised(people):
     gone.refresh_from_db()
     assert (gone.name, gone.phone) == (ANONYMOUS_NAME, f"anon-{gone.pk}")
     assert not SocialIdentity.objects.filter(customer=gone).exists()
+    assert set(IdentityCheck.objects.filter(order__customer=gone).values_list("phone_masked", flat=True)) == {
+        ""
+    }
     sign_in_code.refresh_from_db()
     stray_mail.refresh_from_db()
     assert (sign_in_code.recipient, sign_in_code.body) == ("", "") and sign_in_code.topic == "portal.otp"

@@ -108,9 +108,12 @@ def _answer(response: HttpResponse) -> Answer:
     return Answer(response.status_code, response.get("Location", ""), body.decode("utf-8", "replace"))
 
 
+API_CLIENT = "api"  # no session: an API call is who its bearer token says
+
+
 def clients(w) -> dict[str, Client]:
-    """One client per persona: pages use its session, the API its bearer token."""
-    found = {}
+    """A signed-in client per persona for the pages, and one without a session for the API."""
+    found = {API_CLIENT: Client(HTTP_ACCEPT_LANGUAGE="zh-hans")}
     for persona in PERSONAS:
         client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
         user = user_of(w, persona)
@@ -124,8 +127,9 @@ def ask(w, persona: str, method: str, url: str, *, api_call: bool, request: Requ
     """One request as `persona`, rolled back afterwards so every persona meets the same data (and
     with a copy of the persona's cookies, so signing out or in leaves the persona as it was)."""
     request = request or Request(None, {}, False)
-    client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
-    client.cookies = SimpleCookie(w.clients[persona].cookies)
+    # A client loads the middleware (WhiteNoise scans every static file) once: reuse the persona's.
+    client = w.clients[API_CLIENT if api_call else persona]
+    cookies = SimpleCookie(client.cookies)
     kwargs: dict = {}
     if api_call and persona != "anonymous":
         kwargs["HTTP_AUTHORIZATION"] = f"Bearer {w.tokens[persona]}"
@@ -143,6 +147,7 @@ def ask(w, persona: str, method: str, url: str, *, api_call: bool, request: Requ
     try:
         return _answer(getattr(client, method.lower())(full, **kwargs))
     finally:
+        client.cookies = cookies
         transaction.savepoint_rollback(savepoint)
         if method != "GET":  # what a write cached (a token's grant, a playbook) was rolled back
             forget_cached_tokens()

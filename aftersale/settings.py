@@ -120,7 +120,9 @@ AXES_COOLOFF_TIME = timedelta(minutes=config.env_int("AXES_COOLOFF_MINUTES", 15,
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "aftersale.console.otp.locked_out"
-# The client's address is REMOTE_ADDR (docs/security.md: behind a reverse proxy).
+# The client's address: REMOTE_ADDR, or behind this many reverse proxies (each appending to
+# X-Forwarded-For) the address the outermost one saw. For the lockout and every per-address limit.
+TRUSTED_PROXY_COUNT = config.env_int("TRUSTED_PROXY_COUNT", 0)
 AXES_CLIENT_IP_CALLABLE = "aftersale.common.ratelimit.client_ip"
 # Roles that must pass a TOTP second factor before any console or admin page.
 OTP_REQUIRED_ROLES = config.env_list("OTP_REQUIRED_ROLES", ["director", "admin"])

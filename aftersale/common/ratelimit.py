@@ -4,11 +4,13 @@ counts are exact across processes; with the default per-process cache each proce
 
 from __future__ import annotations
 
+import ipaddress
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
 
+from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
@@ -17,7 +19,19 @@ View = Callable[..., HttpResponse]
 
 
 def client_ip(request: HttpRequest) -> str:
-    """REMOTE_ADDR; empty when there is none (a sign-in made in code): django-axes stores it as NULL."""
+    """The client's address: REMOTE_ADDR, or behind TRUSTED_PROXY_COUNT proxies the address the
+    outermost of them saw (that many entries from the right of X-Forwarded-For; entries further left
+    are the client's to forge). Empty when there is none (a sign-in made in code): django-axes
+    stores it as NULL."""
+    proxies = settings.TRUSTED_PROXY_COUNT
+    if proxies:
+        hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        hops = [hop for hop in hops if hop]
+        if len(hops) >= proxies:
+            try:
+                return str(ipaddress.ip_address(hops[-proxies]))
+            except ValueError:
+                pass
     return request.META.get("REMOTE_ADDR") or ""
 
 

@@ -23,6 +23,7 @@ from aftersale.cases.services import CaseLineIn, case_create, case_transition, m
 from aftersale.common.errors import DomainError, NotFound
 from aftersale.common.masking import mask_phone
 from aftersale.common.permissions import role_of
+from aftersale.common.ratelimit import client_ip
 from aftersale.common.roles import Role
 from aftersale.console.casepage import clock_views
 from aftersale.console.timeline import case_timeline, timeline_mark
@@ -68,8 +69,8 @@ def _add_errors(form, error: DomainError) -> None:
 
 
 def _address(request: HttpRequest) -> str:
-    """The client's address as the server saw it (a proxy in front must not be trusted blindly)."""
-    return request.META.get("REMOTE_ADDR", "")
+    """The client's address (REMOTE_ADDR, or X-Forwarded-For behind TRUSTED_PROXY_COUNT proxies)."""
+    return client_ip(request)
 
 
 @require_http_methods(["GET", "POST"])

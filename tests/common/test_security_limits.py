@@ -36,3 +36,42 @@ def test_the_help_centre_answers_429_to_a_flood(people, settings):
     assert flooded.status_code == 429 and flooded["Retry-After"] == str(PUBLIC_PAGE.seconds)
     assert flooded.content.decode() == "Too many requests; try again shortly"
     assert Client(REMOTE_ADDR="10.8.8.9").get("/portal/help/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("proxies", "forwarded", "seen"),
+    [
+        (0, "203.0.113.9", "10.0.0.1"),  # no proxy trusted: the header is ignored
+        (1, "203.0.113.9", "203.0.113.9"),
+        (1, "6.6.6.6, 203.0.113.9", "203.0.113.9"),  # the client's own entry is not believed
+        (2, "6.6.6.6, 203.0.113.9, 10.0.0.7", "203.0.113.9"),
+        (1, "", "10.0.0.1"),
+        (1, "not-an-address", "10.0.0.1"),
+    ],
+)
+def test_the_client_address_behind_trusted_proxies(settings, proxies, forwarded, seen):
+    from django.test import RequestFactory
+
+    from aftersale.common.ratelimit import client_ip
+
+    settings.TRUSTED_PROXY_COUNT = proxies
+    request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR=forwarded)
+    assert client_ip(request) == seen
+
+
+def test_behind_a_proxy_the_lockout_keeps_to_the_client_that_failed(people, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    people.agent.set_password("a long enough password")
+    people.agent.save()
+
+    def sign_in(client_address: str, password: str) -> int:
+        return (
+            Client(REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR=client_address)
+            .post("/console/login/", {"username": "agent", "password": password})
+            .status_code
+        )
+
+    for _ in range(5):
+        sign_in("198.51.100.1", "wrong")
+    assert sign_in("198.51.100.1", "a long enough password") == 429
+    assert sign_in("198.51.100.2", "a long enough password") == 302  # same proxy, another client

@@ -40,6 +40,8 @@ from .models import (
 from .selectors import can_view
 
 CREATE_ROLES = HANDLING_ROLES | {Role.CUSTOMER}
+# Who may act on a case they can see, unless an action names its own roles (not the optimizer).
+DEFAULT_CASE_ROLES = HANDLING_ROLES | {Role.CUSTOMER, Role.DEPARTMENT}
 ASSIGNER_ROLES = {Role.TEAM_LEAD, Role.DIRECTOR, Role.EXPERT, Role.ADMIN}
 ASSIGNABLE_ROLES = {Role.AGENT, Role.TEAM_LEAD, Role.EXPERT, Role.DIRECTOR}
 JUDGED_RESOLUTIONS = {
@@ -145,7 +147,7 @@ def require_case_access(actor, case: Case, *, action: str, roles=None) -> None:
     can see it except the read-only optimizer)."""
     if not can_view(actor, case):
         raise PermissionDenied("number", _("无权访问此售后单"), code="forbidden")
-    allowed = roles if roles is not None else HANDLING_ROLES | {Role.CUSTOMER, Role.DEPARTMENT}
+    allowed = roles if roles is not None else DEFAULT_CASE_ROLES
     require_role(actor, allowed, action=action)
 
 

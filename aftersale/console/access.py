@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import wraps
 
 from django import forms
@@ -45,3 +45,12 @@ def staff_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespo
         return view(request, *args, **kwargs)
 
     return wrapped
+
+
+def role_refusal(request: HttpRequest, roles: Iterable[str]) -> HttpResponse | None:
+    """The 403 page for a role that may not take this action at all, or None. Checked after the
+    case is found (a hidden case is 404) and before the form is read, so the answer is the same
+    whatever was posted."""
+    if role_of(request.user) in roles:
+        return None
+    return render(request, "console/forbidden.html", status=403)

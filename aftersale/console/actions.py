@@ -10,17 +10,20 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from aftersale.cases.evidence import evidence_add
-from aftersale.cases.services import case_assign, case_update
+from aftersale.cases.services import ASSIGNER_ROLES, DEFAULT_CASE_ROLES, case_assign, case_update
 from aftersale.common.errors import DomainError
 from aftersale.common.models import User
+from aftersale.common.roles import HANDLING_ROLES, Role
 from aftersale.fulfilment.models import CompensationOffer
 from aftersale.fulfilment.services.compensation import (
+    APPROVER_ROLES,
     compensation_approve,
     compensation_propose,
     compensation_reject,
 )
+from aftersale.sla.risk import RED_TICKET_ROLES
 
-from .access import staff_required
+from .access import role_refusal, staff_required
 from .forms import AssignForm, CompensationForm, DecisionForm, EvidenceUploadForm, RedTicketForm, UpdateForm
 from .services import case_red_ticket_set
 from .views import _case, _changed, _form_errors, _refused
@@ -34,6 +37,8 @@ def _invalid(request, case, form) -> HttpResponse:
 @require_POST
 def case_assign_view(request: HttpRequest, number: str) -> HttpResponse:
     case = _case(request, number)
+    if refused := role_refusal(request, ASSIGNER_ROLES | {Role.AGENT}):
+        return refused
     form = AssignForm(request.POST)
     if not form.is_valid():
         return _invalid(request, case, form)
@@ -57,6 +62,8 @@ def case_assign_view(request: HttpRequest, number: str) -> HttpResponse:
 @require_POST
 def case_update_view(request: HttpRequest, number: str) -> HttpResponse:
     case = _case(request, number)
+    if refused := role_refusal(request, HANDLING_ROLES):
+        return refused
     form = UpdateForm(request.POST)
     if not form.is_valid():
         return _invalid(request, case, form)
@@ -80,6 +87,8 @@ def case_update_view(request: HttpRequest, number: str) -> HttpResponse:
 @require_POST
 def case_red_ticket_view(request: HttpRequest, number: str) -> HttpResponse:
     case = _case(request, number)
+    if refused := role_refusal(request, RED_TICKET_ROLES):
+        return refused
     form = RedTicketForm(request.POST)
     if not form.is_valid():
         return _invalid(request, case, form)
@@ -94,6 +103,8 @@ def case_red_ticket_view(request: HttpRequest, number: str) -> HttpResponse:
 @require_POST
 def case_evidence_view(request: HttpRequest, number: str) -> HttpResponse:
     case = _case(request, number)
+    if refused := role_refusal(request, DEFAULT_CASE_ROLES):
+        return refused
     form = EvidenceUploadForm(request.POST, request.FILES)
     if not form.is_valid():
         return _invalid(request, case, form)
@@ -121,6 +132,8 @@ def case_evidence_view(request: HttpRequest, number: str) -> HttpResponse:
 @require_POST
 def case_compensation_view(request: HttpRequest, number: str) -> HttpResponse:
     case = _case(request, number)
+    if refused := role_refusal(request, HANDLING_ROLES):
+        return refused
     form = CompensationForm(request.POST)
     if not form.is_valid():
         return _invalid(request, case, form)
@@ -154,6 +167,8 @@ def compensation_decide_view(request: HttpRequest, offer_id: int, decision: str)
         raise Http404(decision)
     offer = _offer(request, offer_id)
     case = offer.case
+    if refused := role_refusal(request, APPROVER_ROLES):
+        return refused
     form = DecisionForm(request.POST)
     if not form.is_valid():
         return _invalid(request, case, form)

@@ -10,11 +10,11 @@ from django.views.decorators.http import require_GET, require_POST
 
 from aftersale.cases.models import Case
 from aftersale.cases.selectors import case_get
-from aftersale.cases.services import case_transition, message_add
+from aftersale.cases.services import DEFAULT_CASE_ROLES, case_transition, message_add
 from aftersale.common.errors import DomainError, FieldError, NotFound
 
 from . import casepage, panels
-from .access import StaffLoginForm, is_staff_member, staff_required
+from .access import StaffLoginForm, is_staff_member, role_refusal, staff_required
 from .forms import QueueForm, ReplyForm, SearchForm, TransitionForm
 from .queues import BY_KEY, PAGE_SIZE, PAGE_SIZES, Filters, Page, queue_counts, queue_page, viewer_for
 from .services import alerts_mark_read, alerts_recent, unread_alert_count
@@ -203,6 +203,8 @@ def case_transition_view(request: HttpRequest, number: str) -> HttpResponse:
 @require_POST
 def case_reply(request: HttpRequest, number: str) -> HttpResponse:
     case = _case(request, number)
+    if refused := role_refusal(request, DEFAULT_CASE_ROLES):
+        return refused
     form = ReplyForm(request.POST)
     if not form.is_valid():
         return _refused(request, case, _form_errors(form))

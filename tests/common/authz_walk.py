@@ -26,7 +26,7 @@ from tests.helpers import png_bytes
 from .authz_world import PERSONAS, url_values, user_of
 
 SKIPPED_PREFIXES = ("api/", "^api/", "admin/")  # the API is walked by its operations; admin is Django's
-LOGIN_PAGES = ("/console/login/", "/portal/login/")
+LOGIN_PAGES = ("/console/login/", "/portal/login/", "/admin/login/")  # the last is settings.LOGIN_URL
 
 
 def api_operations() -> set[tuple[str, str]]:

@@ -46,3 +46,11 @@ def test_a_return_or_work_order_hidden_from_the_user_is_404_not_a_redirect(clien
         == 404
     )
     assert client.post(f"/console/work-orders/{work_order.number}/start/", {"version": 1}).status_code == 404
+
+
+def test_the_optimizer_reads_the_case_page_but_its_actions_are_403_whatever_the_form(client, case, people):
+    client.force_login(people.optimizer)
+    assert client.get(f"/console/cases/{case.number}/").status_code == 200
+    for action in ("assign", "update", "evidence", "compensation", "reply"):
+        response = client.post(f"/console/cases/{case.number}/{action}/", {})
+        assert response.status_code == 403, action

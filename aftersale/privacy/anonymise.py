@@ -145,8 +145,7 @@ def events_scrub(case: Case) -> int:
     """Replace the personal values inside this case's event payloads; the number of events changed.
 
     Case events are append-only, enforced by database triggers. Erasure is the one sanctioned
-    exception: the trigger is lifted inside this transaction only (DDL is transactional on both
-    PostgreSQL and SQLite), so no other writer ever sees the table without it."""
+    exception, allowed inside this transaction only."""
     changed = []
     for event_id, kind, payload in CaseEvent.objects.filter(case=case).values_list("id", "kind", "payload"):
         keys = PERSONAL_PAYLOAD_KEYS | PERSONAL_PAYLOAD_KEYS_OF.get(kind, frozenset())
@@ -173,22 +172,21 @@ def _scrubbed(value, keys: frozenset[str]):
 
 
 class _append_only_lifted:
-    """Drop the update trigger of cases_caseevent for the current transaction, then restore it."""
+    """Let this transaction rewrite event payloads. PostgreSQL: the append-only trigger lets an
+    UPDATE through while `aftersale.erasure` is on (cases migration 0005; no table lock). SQLite,
+    one writer at a time anyway: the update trigger is dropped and made again."""
 
     def __enter__(self):
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
-                # ALTER TABLE refuses while deferred foreign-key checks are pending: run them now.
-                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-                cursor.execute("ALTER TABLE cases_caseevent DISABLE TRIGGER cases_caseevent_no_change")
+                cursor.execute("SET LOCAL aftersale.erasure = 'on'")
             else:
                 cursor.execute("DROP TRIGGER IF EXISTS cases_caseevent_no_update")
 
     def __exit__(self, *exc):
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
-                cursor.execute("ALTER TABLE cases_caseevent ENABLE TRIGGER cases_caseevent_no_change")
-                cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+                cursor.execute("SET LOCAL aftersale.erasure = 'off'")
             else:
                 cursor.execute(
                     "CREATE TRIGGER cases_caseevent_no_update BEFORE UPDATE ON cases_caseevent "

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -33,7 +33,6 @@ DECIDER_ROLES = frozenset({Role.DIRECTOR, Role.ADMIN})
 RECORDER_ROLES = HANDLING_ROLES | {Role.CUSTOMER}
 FINAL_STATUSES = frozenset({Status.CLOSED, Status.CANCELLED})
 MAX_REASON = 500
-ERASURE_LOCK = 0x41465350  # any constant key of our own: "AFSP"
 
 
 def privacy_event(
@@ -132,7 +131,6 @@ def case_anonymise(*, case: Case, trigger: str, actor: User | None = None, reque
     """Anonymise one closed or cancelled case not on hold; False if it was not (held, open, done,
     or claimed by another runner meanwhile)."""
     with transaction.atomic():
-        _one_erasure_at_a_time()
         if case.status not in FINAL_STATUSES or case_is_held(case) or _anonymised(case=case):
             return False
         counts = case_erase(case)
@@ -150,16 +148,6 @@ def case_anonymise(*, case: Case, trigger: str, actor: User | None = None, reque
             kind="case.anonymised", actor=actor, case=case, request=request, trigger=trigger, **counts
         )
     return True
-
-
-def _one_erasure_at_a_time() -> None:
-    """PostgreSQL: case erasures queue behind each other (a transaction-scoped advisory lock).
-
-    Each one reads the events table, then lifts its trigger (an exclusive table lock); two at
-    once would each wait for the other's read lock: a deadlock. SQLite writes one at a time anyway."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ERASURE_LOCK])
 
 
 def customer_anonymise(*, customer: Customer, trigger: str, actor: User | None = None, request=None) -> bool:

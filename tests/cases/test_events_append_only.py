@@ -130,3 +130,30 @@ def test_inserting_new_events_is_still_allowed(case, people):
     before = case.events.count()
     CaseEvent.objects.create(case=case, kind=EventKind.UPDATED, actor=people.admin, payload={"note": "ok"})
     assert case.events.count() == before + 1
+
+
+@pytest.mark.postgres
+def test_only_a_declared_erasure_may_rewrite_a_payload_and_nothing_may_delete(case):
+    event = case.events.first()
+
+    def declare_erasure(on: bool = True):
+        with connection.cursor() as cursor:
+            cursor.execute(f"SET LOCAL aftersale.erasure = '{'on' if on else 'off'}'")
+
+    _refused_by_the_database(lambda: CaseEvent.objects.filter(pk=event.pk).update(payload={}))
+    with transaction.atomic():
+        declare_erasure()
+        CaseEvent.objects.filter(pk=event.pk).update(payload={"note": "[已匿名]"})
+    assert CaseEvent.objects.get(pk=event.pk).payload == {"note": "[已匿名]"}
+
+    def delete_while_erasing():
+        declare_erasure()
+        CaseEvent.objects.filter(pk=event.pk).delete()
+
+    _refused_by_the_database(delete_while_erasing)
+
+    def update_after_erasure():
+        declare_erasure(on=False)
+        CaseEvent.objects.filter(pk=event.pk).update(payload={})
+
+    _refused_by_the_database(update_after_erasure)

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from aftersale.common.errors import DomainError, NotFound
 from aftersale.common.permissions import role_of
-from aftersale.common.roles import Department, Role
+from aftersale.common.roles import HANDLING_ROLES, Department, Role
 from aftersale.fulfilment.models import WorkOrderStatus
 from aftersale.fulfilment.services.compensation import APPROVER_ROLES, approvals_for
 from aftersale.fulfilment.services.workorders import (
@@ -22,7 +22,7 @@ from aftersale.fulfilment.services.workorders import (
     work_order_start,
 )
 
-from .access import staff_required
+from .access import role_refusal, staff_required
 
 OPEN_WORK = (WorkOrderStatus.OPEN, WorkOrderStatus.IN_PROGRESS)
 
@@ -82,6 +82,8 @@ def work_order_action(request: HttpRequest, number: str, action: str) -> HttpRes
         work_order = work_order_get(user=request.user, number=number)
     except NotFound as error:  # another department's work order is not disclosed
         raise Http404(number) from error
+    if refused := role_refusal(request, HANDLING_ROLES | {Role.DEPARTMENT}):
+        return refused
     try:
         if not form.is_valid():
             raise DomainError("version", _("请刷新后重试"))

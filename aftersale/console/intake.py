@@ -12,10 +12,10 @@ from django.utils.translation import gettext_lazy as _
 
 from aftersale.cases.identity import IdentityClaim
 from aftersale.cases.models import CaseCategory, CaseChannel, CaseType, Priority, Resolution
-from aftersale.cases.services import CaseLineIn, case_create
+from aftersale.cases.services import CREATE_ROLES, CaseLineIn, case_create
 from aftersale.common.errors import DomainError
 
-from .access import staff_required
+from .access import role_refusal, staff_required
 
 _LINES = re.compile(r"^\s*(\d{1,5})\s*(?:[x×*:：]\s*(\d{1,6}))?\s*$")
 
@@ -67,6 +67,8 @@ class IntakeForm(forms.Form):
 
 @staff_required
 def case_intake(request: HttpRequest) -> HttpResponse:
+    if refused := role_refusal(request, CREATE_ROLES):
+        return refused
     form = IntakeForm(request.POST or None)
     errors: list = []
     if request.method == "POST" and form.is_valid():

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from aftersale.cases.lifecycle import TRANSITIONS
 from aftersale.cases.models import Case
 from aftersale.cases.selectors import case_get
 from aftersale.cases.services import DEFAULT_CASE_ROLES, case_transition, message_add
@@ -26,6 +27,9 @@ login = auth_views.LoginView.as_view(
     template_name="console/login.html", authentication_form=StaffLoginForm, next_page="console:queue"
 )
 logout = auth_views.LogoutView.as_view(next_page="console:login")
+
+# Roles that may take at least one transition (each transition checks its own roles).
+TRANSITION_ROLES = frozenset().union(*(t.roles for t in TRANSITIONS))
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -182,6 +186,8 @@ def case_timeline_poll(request: HttpRequest, number: str) -> HttpResponse:
 @require_POST
 def case_transition_view(request: HttpRequest, number: str) -> HttpResponse:
     case = _case(request, number)
+    if refused := role_refusal(request, TRANSITION_ROLES):
+        return refused
     form = TransitionForm(request.POST)
     if not form.is_valid():
         return _refused(request, case, _form_errors(form))

@@ -14,14 +14,19 @@ from django.views.decorators.http import require_GET, require_POST
 
 from aftersale.cases.selectors import can_view
 from aftersale.common.errors import DomainError, FieldError, NotFound
+from aftersale.common.roles import HANDLING_ROLES, Role
 from aftersale.fulfilment.models import Disposition, ReturnAuthorization, ReturnStatus
 from aftersale.fulfilment.services.casework import WAREHOUSE, is_department_member
 from aftersale.fulfilment.services.inspections import InspectionIn, return_inspect
 from aftersale.fulfilment.services.returns import return_get, return_receive
 
-from .access import staff_required
+from .access import role_refusal, staff_required
 from .panels import inspection_fields, may_handle_goods
 from .views import _case, _changed, _refused
+
+# Who may receive and inspect returned goods: case handlers and department members (the services
+# then require the warehouse); the optimizer only reads.
+GOODS_ROLES = HANDLING_ROLES | {Role.DEPARTMENT}
 
 
 class ScanForm(forms.Form):
@@ -54,6 +59,8 @@ def returns_desk(request: HttpRequest) -> HttpResponse:
 @staff_required
 @require_POST
 def return_receive_view(request: HttpRequest) -> HttpResponse:
+    if refused := role_refusal(request, GOODS_ROLES):
+        return refused
     form = ScanForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("请扫描或输入退货单号"))
@@ -87,6 +94,8 @@ def return_inspect_view(request: HttpRequest, number: str) -> HttpResponse:
         rma = return_get(user=request.user, number=number)
     except NotFound as error:  # not there, or not for this user: the same answer as the case page
         raise Http404(number) from error
+    if refused := role_refusal(request, GOODS_ROLES):
+        return refused
     case = _case(request, rma.case.number)
     form = InspectionForm(request.POST)
     if not form.is_valid():

@@ -165,6 +165,8 @@ class ReferenceForm(forms.Form):
 @require_http_methods(["GET", "POST"])
 def case_reference(request: HttpRequest, number: str) -> HttpResponse:
     case = _case(request, number)
+    if role_of(request.user) not in LIBRARIAN_ROLES:  # before the form: the optimizer only reads
+        return render(request, "console/forbidden.html", status=403)
     form = ReferenceForm(request.POST or None)
     status = 200
     if request.method == "POST":

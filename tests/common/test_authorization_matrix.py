@@ -246,17 +246,17 @@ PAGE_RULES: dict[str, Rule] = {
     ),
     "POST /console/cases/<str:number>/reply/": rule(CASE_HANDLERS + " warehouse", hidden="other_agent qc"),
     "GET /console/cases/<str:number>/timeline/": rule(CASE_STAFF, hidden="other_agent qc"),
-    "POST /console/cases/<str:number>/transition/": rule(CASE_STAFF, hidden="other_agent qc"),
+    "POST /console/cases/<str:number>/transition/": rule(CASE_HANDLERS, hidden="other_agent qc"),
     "POST /console/cases/<str:number>/update/": rule(CASE_HANDLERS, hidden="other_agent qc"),
     "POST /console/compensation/<int:offer_id>/<str:decision>/": rule(
         "team_lead director", hidden="other_agent qc"
     ),
-    "GET /console/intake/": rule(STAFF),
-    "POST /console/intake/": rule(STAFF),
+    "GET /console/intake/": rule(HANDLING),
+    "POST /console/intake/": rule(HANDLING),
     "GET /console/knowledge/": rule(STAFF),
     "GET /console/knowledge/articles/<int:pk>/": rule(STAFF),
-    "GET /console/knowledge/cases/<str:number>/reference/": rule(CASE_STAFF, hidden="other_agent qc"),
-    "POST /console/knowledge/cases/<str:number>/reference/": rule(CASE_STAFF, hidden="other_agent qc"),
+    "GET /console/knowledge/cases/<str:number>/reference/": rule(CASE_HANDLERS, hidden="other_agent qc"),
+    "POST /console/knowledge/cases/<str:number>/reference/": rule(CASE_HANDLERS, hidden="other_agent qc"),
     "GET /console/knowledge/cases/<str:number>/scripts/": rule(CASE_STAFF, hidden="other_agent qc"),
     "GET /console/knowledge/references/": rule(STAFF),
     "GET /console/login/": rule(EVERYONE),
@@ -280,13 +280,17 @@ PAGE_RULES: dict[str, Rule] = {
     "POST /console/quality/qa/": rule("team_lead director expert admin"),
     "GET /console/quality/report/": rule("director optimizer expert admin"),
     "GET /console/returns/": rule(STAFF),
-    "POST /console/returns/<str:number>/inspect/": rule(CASE_STAFF, hidden="other_agent qc"),
-    "POST /console/returns/receive/": rule(STAFF),
+    "POST /console/returns/<str:number>/inspect/": rule(
+        CASE_HANDLERS + " warehouse", hidden="other_agent qc"
+    ),
+    "POST /console/returns/receive/": rule(HANDLING + " warehouse qc"),
     "POST /console/search/": rule(STAFF),
     "GET /console/tabs/": rule(STAFF),
     "GET /console/work-orders/": rule(STAFF),
     # Department members see their own department's work orders; other staff see them all.
-    "POST /console/work-orders/<str:number>/<str:action>/": rule(CASE_STAFF + " other_agent", hidden="qc"),
+    "POST /console/work-orders/<str:number>/<str:action>/": rule(
+        CASE_HANDLERS + " other_agent warehouse", hidden="qc"
+    ),
     "GET /healthz": rule(EVERYONE),
     "POST /healthz": rule(EVERYONE),
     "GET /i18n/setlang/": rule(EVERYONE),

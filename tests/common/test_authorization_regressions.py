@@ -54,3 +54,12 @@ def test_the_optimizer_reads_the_case_page_but_its_actions_are_403_whatever_the_
     for action in ("assign", "update", "evidence", "compensation", "reply"):
         response = client.post(f"/console/cases/{case.number}/{action}/", {})
         assert response.status_code == 403, action
+
+
+def test_the_optimizer_cannot_take_in_a_case_receive_goods_or_file_a_reference(client, case, people):
+    client.force_login(people.optimizer)
+    assert client.get("/console/intake/").status_code == 403
+    assert client.post("/console/intake/", {}).status_code == 403
+    assert client.post("/console/returns/receive/", {"code": "RMA1"}).status_code == 403
+    assert client.post(f"/console/cases/{case.number}/transition/", {}).status_code == 403
+    assert client.post(f"/console/knowledge/cases/{case.number}/reference/", {}).status_code == 403

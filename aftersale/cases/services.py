@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from aftersale.common import events
 from aftersale.common.bulk import db_value, insert_values
-from aftersale.common.errors import Conflict, DomainError, FieldError, PermissionDenied
+from aftersale.common.errors import Conflict, DomainError, FieldError, NotFound, PermissionDenied
 from aftersale.common.masking import mask_phone
 from aftersale.common.models import Team, User
 from aftersale.common.numbering import next_number
@@ -176,7 +176,14 @@ def case_create(
         if own is None:
             raise PermissionDenied("customer", _("账号未关联客户资料"), code="forbidden")
         claim.phone = own.phone
-    identity = require_identity(claim)
+    try:
+        identity = require_identity(claim)
+    except DomainError as error:
+        # A customer learns nothing of other people's orders: one that is not theirs answers as
+        # one that does not exist (staff taking a call need to know which detail did not match).
+        if role_of(actor) == Role.CUSTOMER and any(e.field in ("order_no", "phone") for e in error.errors):
+            raise NotFound("order_no", _("订单号不存在"), code="not_found") from None
+        raise
     order = identity.order
     assert order is not None
 

@@ -335,9 +335,10 @@ def test_another_customer_cannot_open_a_case_on_someone_elses_order(api, people,
             "lines": [{"line_no": 1, "quantity": 1}],
         },
     )
-    assert response.status_code == 400
+    # The same answer as for an order that does not exist: nothing tells the order is there.
+    assert response.status_code == 404
     assert response.json()["errors"] == [
-        {"field": "phone", "message": "手机号与订单买家不一致", "code": "identity_mismatch"}
+        {"field": "order_no", "message": "订单号不存在", "code": "not_found"}
     ]
     assert Case.objects.count() == 0
 

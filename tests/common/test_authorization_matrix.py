@@ -69,7 +69,8 @@ API_RULES: dict[str, Rule] = {
     ),
     "GET /approvals": rule("team_lead director"),
     "GET /cases": rule(SIGNED_IN),
-    "POST /cases": rule(CASE_HANDLERS + " customer other_customer other_agent"),
+    # Another customer naming the customer's order (and phone) is told it does not exist.
+    "POST /cases": rule(CASE_HANDLERS + " customer other_agent", hidden="other_customer"),
     "GET /cases/{number}": rule(CASE_VIEWERS, hidden="other_customer other_agent qc"),
     "PATCH /cases/{number}": rule(CASE_HANDLERS, hidden="other_customer other_agent qc"),
     "POST /cases/{number}/assign": rule(

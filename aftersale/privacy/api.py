@@ -11,7 +11,7 @@ from ninja.responses import Status as Reply
 from pydantic import Field, model_validator
 
 from aftersale.cases.selectors import case_get
-from aftersale.common.errors import DomainError
+from aftersale.common.errors import DomainError, PermissionDenied
 from aftersale.common.masking import mask_name, mask_phone
 from aftersale.common.permissions import role_of
 from aftersale.common.role_auth import role_auth
@@ -167,7 +167,7 @@ def record_request(request, payload: RequestIn):
     if role_of(user) == Role.CUSTOMER:
         customer = getattr(user, "customer", None)
         if customer is None or payload.customer not in (None, customer.pk):
-            raise DomainError("customer", _("只能为本人提出删除请求"), code="forbidden")
+            raise PermissionDenied("customer", _("只能为本人提出删除请求"), code="forbidden")
     elif payload.customer is None:
         raise DomainError("customer", _("请指定客户"), code="required")
     else:

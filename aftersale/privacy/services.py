@@ -13,7 +13,7 @@ from aftersale.cases.lifecycle import Status
 from aftersale.cases.models import Case
 from aftersale.cases.services import event_record
 from aftersale.catalog.models import Customer
-from aftersale.common.errors import Conflict, DomainError
+from aftersale.common.errors import Conflict, DomainError, PermissionDenied
 from aftersale.common.models import User
 from aftersale.common.permissions import require_role, role_of
 from aftersale.common.roles import HANDLING_ROLES, Role
@@ -173,7 +173,7 @@ def deletion_request_record(
     """Record that a customer asked for their personal information to be deleted."""
     require_role(actor, RECORDER_ROLES, action=_("登记删除请求"))
     if role_of(actor) == Role.CUSTOMER and customer.user_id != actor.pk:
-        raise DomainError("customer", _("只能为本人提出删除请求"), code="forbidden")
+        raise PermissionDenied("customer", _("只能为本人提出删除请求"), code="forbidden")
     if channel not in RequestChannel.values:
         raise DomainError("channel", _("未知的渠道：%(c)s") % {"c": channel})
     note = (note or "").strip()

@@ -87,7 +87,7 @@ def test_a_customer_files_for_themselves_only(api, people):
     other = customer.post(
         "/privacy/deletion-requests", {"customer": people.other_customer.pk, "channel": "portal"}
     )
-    assert other.status_code == 400 and other.json()["errors"][0]["field"] == "customer"
+    assert other.status_code == 403 and other.json()["errors"][0]["field"] == "customer"
     assert customer.get("/privacy/deletion-requests").status_code == 403
 
 

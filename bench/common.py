@@ -95,6 +95,8 @@ def bench_env(**extra: str) -> dict[str, str]:
         LOG_LEVEL="WARNING",
         ALLOWED_HOSTS="127.0.0.1,localhost",
         PYTHONUNBUFFERED="1",
+        # The bench's staff sign in without a second factor: the figures are the pages' own.
+        OTP_REQUIRED_ROLES="",
     )
     env.update(extra)
     return env

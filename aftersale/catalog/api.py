@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import File, Router, Schema
 from ninja.files import UploadedFile
 from pydantic import Field
@@ -14,11 +15,12 @@ from pydantic import Field
 from aftersale.common.errors import DomainError, NotFound
 from aftersale.common.masking import mask_name, mask_phone
 from aftersale.common.permissions import require_role, role_of
+from aftersale.common.role_auth import role_auth
 from aftersale.common.roles import PERSONAL_DATA_ROLES, STAFF_ROLES
 
 from .models import Order
 from .schemas import OrderIn
-from .services import orders_import_csv, orders_upsert
+from .services import IMPORT_ROLES, orders_import_csv, orders_upsert
 
 router = Router(tags=["orders"])
 OrderNoPath = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_\-]+$")]
@@ -74,7 +76,12 @@ class OrderOut(Schema):
     lines: list[OrderLineOut]
 
 
-@router.post("/orders/import", response=ImportReportOut, summary="Import orders from a CSV file")
+@router.post(
+    "/orders/import",
+    response=ImportReportOut,
+    summary="Import orders from a CSV file",
+    auth=role_auth(IMPORT_ROLES, action=gettext_lazy("导入订单")),
+)
 def import_orders_csv(request, file: File[UploadedFile]):
     if file.size > MAX_IMPORT_BYTES:
         raise DomainError("file", _("文件过大：上限 %(mb)s MB") % {"mb": MAX_IMPORT_BYTES // 2**20})
@@ -89,6 +96,7 @@ def import_orders_csv(request, file: File[UploadedFile]):
     "/orders",
     response=ImportReportOut,
     summary="Create or update orders (idempotent on order_no)",
+    auth=role_auth(IMPORT_ROLES, action=gettext_lazy("导入订单")),
     openapi_extra={
         "requestBody": {
             "content": {

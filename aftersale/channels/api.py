@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import Query, Router, Schema
 from ninja.responses import Status as Reply
 from pydantic import Field
@@ -12,6 +13,7 @@ from pydantic import Field
 from aftersale.common.errors import DomainError, NotFound, TooManyRequests
 from aftersale.common.permissions import require_role
 from aftersale.common.ratelimit import WEBHOOK_REFUSED, client_ip
+from aftersale.common.role_auth import role_auth
 from aftersale.common.schemas import InSchema, RowId
 
 from .models import DeliveryAttempt, OutboxMessage, WebhookSubscription
@@ -100,7 +102,11 @@ def list_subscriptions(request):
     return [_subscription_out(s) for s in WebhookSubscription.objects.order_by("id")]
 
 
-@router.post("/webhooks/subscriptions", response={201: SubscriptionOut})
+@router.post(
+    "/webhooks/subscriptions",
+    response={201: SubscriptionOut},
+    auth=role_auth(ADMIN_ROLES, action=gettext_lazy("管理 Webhook 订阅")),
+)
 def create_subscription(request, payload: SubscriptionIn):
     """Add a subscriber. Each call it gets is signed: see docs/channels.md."""
     subscription = webhook_subscribe(

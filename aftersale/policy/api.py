@@ -7,16 +7,25 @@ from typing import Annotated, Any
 
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import Query, Router, Schema
 from ninja.responses import Status as Reply
 from pydantic import Field
 
 from aftersale.common.permissions import require_role
+from aftersale.common.role_auth import role_auth
 from aftersale.common.roles import STAFF_ROLES
 from aftersale.common.schemas import InSchema
 
 from .models import PlaybookVersion
-from .services import playbook_activate, playbook_diff, playbook_publish, playbook_version
+from .services import (
+    EDITOR_ROLES,
+    PUBLISH_ACTION,
+    playbook_activate,
+    playbook_diff,
+    playbook_publish,
+    playbook_version,
+)
 
 router = Router(tags=["playbook"])
 VersionNo = Annotated[int, Field(ge=1, le=2**31)]
@@ -97,7 +106,10 @@ def export_version(request, number: VersionNo):
 
 
 @router.post(
-    "/playbook/versions", response={201: VersionDetailOut}, summary="Publish a new version (director)"
+    "/playbook/versions",
+    response={201: VersionDetailOut},
+    summary="Publish a new version (director)",
+    auth=role_auth(EDITOR_ROLES, action=PUBLISH_ACTION),
 )
 def publish_version(request, payload: PublishIn):
     version = playbook_publish(
@@ -107,7 +119,10 @@ def publish_version(request, payload: PublishIn):
 
 
 @router.post(
-    "/playbook/versions/{number}/activate", response=VersionOut, summary="Make a version the active one"
+    "/playbook/versions/{number}/activate",
+    response=VersionOut,
+    summary="Make a version the active one",
+    auth=role_auth(EDITOR_ROLES, action=gettext_lazy("启用售后政策版本")),
 )
 def activate_version(request, number: VersionNo):
     return _out(playbook_activate(number=number, actor=request.auth))

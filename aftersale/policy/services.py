@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from pydantic import ValidationError
 
 from aftersale.common.errors import DomainError, NotFound
@@ -23,6 +24,7 @@ from .models import PlaybookVersion
 from .schema import Playbook
 
 EDITOR_ROLES = {Role.DIRECTOR, Role.ADMIN}
+PUBLISH_ACTION = gettext_lazy("发布售后政策")  # what a refusal names (the API checks it before the body)
 DEFAULT_PLAYBOOK = Path(__file__).with_name("default_playbook.yaml")
 MAX_SOURCE_BYTES = 512 * 1024
 

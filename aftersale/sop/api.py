@@ -13,8 +13,10 @@ from ninja.responses import Status as Reply
 from pydantic import Field
 
 from aftersale.common.permissions import require_role
+from aftersale.common.role_auth import role_auth
 from aftersale.common.roles import STAFF_ROLES
 from aftersale.common.schemas import InSchema
+from aftersale.policy.services import EDITOR_ROLES, PUBLISH_ACTION
 
 from .render import FORMATS, render
 from .schemas import GenerateIn
@@ -91,6 +93,7 @@ class PublishedOut(Schema):
     "/sop/drafts/publish",
     response={201: PublishedOut},
     summary="Publish a draft as a playbook version (director)",
+    auth=role_auth(EDITOR_ROLES, action=PUBLISH_ACTION),
 )
 def publish_draft(request, payload: PublishDraftIn):
     version = sop_draft_publish(

@@ -63,3 +63,17 @@ def test_the_optimizer_cannot_take_in_a_case_receive_goods_or_file_a_reference(c
     assert client.post("/console/returns/receive/", {"code": "RMA1"}).status_code == 403
     assert client.post(f"/console/cases/{case.number}/transition/", {}).status_code == 403
     assert client.post(f"/console/knowledge/cases/{case.number}/reference/", {}).status_code == 403
+
+
+def test_admin_only_writes_refuse_other_roles_whatever_the_body(api, people):
+    for user, method, path in (
+        (people.agent, "post", "/playbook/versions"),
+        (people.team_lead, "post", "/playbook/versions/1/activate"),
+        (people.agent, "post", "/sop/drafts/publish"),
+        (people.expert, "post", "/webhooks/subscriptions"),
+        (people.customer_user, "put", "/orders"),
+        (people.agent, "post", "/orders/import"),
+    ):
+        response = getattr(api(user), method)(path, {})
+        assert response.status_code == 403, (path, response.content)
+        assert response.json()["errors"][0]["code"] == "forbidden"

@@ -2,6 +2,7 @@
 
 import pytest
 from django.contrib.auth import authenticate
+from django.test import RequestFactory
 
 from aftersale.cases.lifecycle import Status
 from aftersale.cases.models import Case, CaseEvent, CaseType, Evidence, Message, Priority
@@ -56,7 +57,7 @@ def test_orders_on_every_channel_and_customers_with_accounts(demo):
 
 def test_demo_logins_authenticate(demo):
     for username, password, _role in DEMO_LOGINS:
-        user = authenticate(username=username, password=password)
+        user = authenticate(RequestFactory().post("/console/login/"), username=username, password=password)
         assert user is not None, username
         assert user.is_staff == (user.role != Role.CUSTOMER), username
     assert User.objects.get(username="admin").is_superuser

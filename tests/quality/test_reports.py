@@ -83,8 +83,8 @@ def test_pdf(week):
 
 
 def test_report_download_is_for_directors(week, people, client):
-    client.force_login(people.director)
     with time_machine.travel(at(5, 12, month=12), tick=False):
+        client.force_login(people.director)  # inside: a session lasts 12 hours
         response = client.get("/console/quality/report/?month=2026-11&format=xlsx&lang=en")
     assert response.status_code == 200 and response["Content-Disposition"].endswith('2026-11-en.xlsx"')
     assert client.get("/console/quality/report/?month=2026-13").status_code == 400

@@ -7,7 +7,9 @@ import json
 from types import SimpleNamespace
 
 import pytest
+from django.conf import settings
 from django.test import Client
+from django.utils import translation
 
 from aftersale.cases.identity import IdentityClaim
 from aftersale.cases.services import CaseLineIn, case_create
@@ -17,6 +19,14 @@ from aftersale.common.services import token_create
 from aftersale.policy.services import forget_compiled_playbooks
 
 from .factories import CustomerFactory, OrderFactory, OrderLineFactory, TeamFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language, whatever an earlier one activated."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)

@@ -247,7 +247,8 @@ class EvidenceKind(models.TextChoices):
 class Evidence(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="evidence")
     kind = models.CharField(_("类别"), max_length=20, choices=EvidenceKind.choices)
-    file = models.FileField(_("文件"), upload_to="evidence/%Y/%m/", max_length=255)
+    # Indexed: /media/ finds the evidence (and its case, for the access check) by path.
+    file = models.FileField(_("文件"), upload_to="evidence/%Y/%m/", max_length=255, db_index=True)
     original_name = models.CharField(_("原文件名"), max_length=255, blank=True, default="")
     content_type = models.CharField(_("文件类型"), max_length=80)
     size = models.PositiveBigIntegerField(_("大小"))

@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import threading
+from collections.abc import Callable
 
 from aftersale.privacy.cli import add_parser as add_lifecycle_parser
 from aftersale.sop.cli import add_parser as add_sop_parser
@@ -19,6 +20,16 @@ def _setup() -> None:
     import django
 
     django.setup()
+
+
+def _with_django(command: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
+    """A command that needs Django configured first (the apps' own command groups)."""
+
+    def run(args: argparse.Namespace) -> int:
+        _setup()
+        return command(args)
+
+    return run
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -201,8 +212,8 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--user", default="admin", help="the user the import is recorded for")
     imp.set_defaults(func=cmd_import_orders)
 
-    add_sop_parser(sub, _setup)
-    add_lifecycle_parser(sub, _setup)
+    add_sop_parser(sub, _with_django)
+    add_lifecycle_parser(sub, _with_django)
 
     mail = sub.add_parser("mail-server", help="take in customer e-mail over SMTP (instead of IMAP)")
     mail.add_argument("--host", default="127.0.0.1")

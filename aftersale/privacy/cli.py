@@ -35,15 +35,8 @@ def cmd_restore(args: argparse.Namespace) -> int:
     return 0
 
 
-def add_parser(sub, setup) -> None:
-    """Adds `backup` and `restore`; `setup` configures Django before a command runs."""
-
-    def run(command):
-        def wrapped(args: argparse.Namespace) -> int:
-            setup()
-            return command(args)
-
-        return wrapped
+def add_parser(sub, run) -> None:
+    """Adds `backup` and `restore`; `run(command)` wraps a command so Django is set up first."""
 
     backup = sub.add_parser("backup", help="write the database and uploaded files into one archive")
     backup.add_argument("--output", default=".", help="folder for the archive (default: here)")

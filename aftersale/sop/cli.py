@@ -115,15 +115,8 @@ def cmd_training(args: argparse.Namespace) -> int:
     return 0
 
 
-def add_parser(sub, setup) -> None:
-    """Adds the `sop` command group; `setup` configures Django before a command runs."""
-
-    def run(command):
-        def wrapped(args: argparse.Namespace) -> int:
-            setup()
-            return command(args)
-
-        return wrapped
+def add_parser(sub, run) -> None:
+    """Adds the `sop` command group; `run(command)` wraps a command so Django is set up first."""
 
     sop = sub.add_parser("sop", help="SOP and training handbook")
     sop_sub = sop.add_subparsers(dest="sop_command", required=True)

@@ -96,6 +96,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
     print("demo logins (user / password):")
     for username, password, role in DEMO_LOGINS:
         print(f"  {username:<12} {password:<14} {role}")
+    from django.conf import settings
+
+    if settings.OTP_REQUIRED_ROLES:
+        roles = ", ".join(settings.OTP_REQUIRED_ROLES)
+        print(f"({roles}: an authenticator app (TOTP) is enrolled at the first sign-in)")
     return 0
 
 

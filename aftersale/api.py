@@ -32,7 +32,7 @@ log = logging.getLogger(__name__)
 api = NinjaAPI(
     title="aftersale API",
     version="1",
-    description="售后服务管理系统 API. Errors are JSON: {\"errors\": [{\"field\", \"message\", \"code\"}]}; "
+    description='售后服务管理系统 API. Errors are JSON: {"errors": [{"field", "message", "code"}]}; '
     "messages follow Accept-Language (zh-hans default, en).",
     auth=api_auth,
     urls_namespace="api",

@@ -85,9 +85,7 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {
-    "default": config.env_database("DATABASE_URL", f"sqlite:///{DATA_DIR / 'aftersale.sqlite3'}")
-}
+DATABASES = {"default": config.env_database("DATABASE_URL", f"sqlite:///{DATA_DIR / 'aftersale.sqlite3'}")}
 # PostgreSQL: parameters bound by the server, and a statement a connection runs a second time is
 # prepared (parsed and planned once per connection): PostgreSQL spends ~40 % less CPU on a case
 # create (docs/benchmarks.md). Each execution is still planned for its own values

@@ -196,7 +196,7 @@ def receive_webhook(request, slug: str):
             slug=slug,
             headers=dict(request.headers),
             body=request.body,
-            remote_addr=request.META.get("REMOTE_ADDR", ""),
+            remote_addr=address,
         )
     except DomainError as exc:
         if exc.status in (401, 403, 404):  # not the platform it claims to be: count it

@@ -68,11 +68,6 @@ def _add_errors(form, error: DomainError) -> None:
 # ---- sign-in ----------------------------------------------------------------------------------
 
 
-def _address(request: HttpRequest) -> str:
-    """The client's address (REMOTE_ADDR, or X-Forwarded-For behind TRUSTED_PROXY_COUNT proxies)."""
-    return client_ip(request)
-
-
 @require_http_methods(["GET", "POST"])
 def login(request: HttpRequest) -> HttpResponse:
     form = SignInForm(request.POST or None)
@@ -81,7 +76,7 @@ def login(request: HttpRequest) -> HttpResponse:
             sent = otp_request(
                 order_no=form.cleaned_data["order_no"],
                 phone=form.cleaned_data["phone"],
-                address=_address(request),
+                address=client_ip(request),
             )
         except DomainError as error:
             _add_errors(form, error)
@@ -105,7 +100,7 @@ def login_code(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             user = otp_verify(
-                challenge_id=pending["id"], code=form.cleaned_data["code"], address=_address(request)
+                challenge_id=pending["id"], code=form.cleaned_data["code"], address=client_ip(request)
             )
         except DomainError as error:
             _add_errors(form, error)

@@ -51,6 +51,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         "-m",
         "gunicorn",
         "aftersale.wsgi:application",
+        "--config",
+        "python:aftersale.gunicorn_conf",
         "--bind",
         f"{args.host}:{port}",
         "--workers",

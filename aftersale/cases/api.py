@@ -246,7 +246,7 @@ def _reveal(user, case: Case) -> bool:
 def _case_out(user, case: Case) -> CaseOut:
     reveal = _reveal(user, case)
     customer = case.customer
-    lines = case.lines.select_related("order_line__product").order_by("order_line__line_no")
+    lines = sorted(selectors.case_lines(case), key=lambda line: line.order_line.line_no)
     return CaseOut(
         number=case.number,
         status=case.status,

@@ -49,6 +49,17 @@ def can_view(user, case: Case) -> bool:
     return False
 
 
+def case_lines(case: Case) -> list:
+    """The case's lines with their order lines and products, in the order they were claimed.
+    Lines never change after intake, so they are read once per case instance (intake hands
+    over the ones it has just written)."""
+    loaded = getattr(case, "_lines_loaded", None)
+    if loaded is None:
+        loaded = list(case.lines.select_related("order_line__product").order_by("id"))
+        case._lines_loaded = loaded
+    return loaded
+
+
 def case_get(*, user, number: str) -> Case:
     """The case by number if the user may see it; 404 otherwise (existence is not disclosed)."""
     case = (

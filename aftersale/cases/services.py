@@ -125,8 +125,10 @@ def case_system_update(*, case: Case, reason: str, **changes) -> Case:
     if not changes:
         return case
     diff = {k: [str(getattr(case, k)), str(v)] for k, v in changes.items()}
-    with transaction.atomic():
-        if getattr(case, "_in_intake", False):
+    in_intake = getattr(case, "_in_intake", False)
+    # During intake the creating transaction is the unit: no savepoint of its own.
+    with transaction.atomic(savepoint=not in_intake):
+        if in_intake:
             Case.objects.filter(pk=case.pk).update(**changes)
             for name, value in changes.items():
                 setattr(case, name, value)
@@ -232,7 +234,7 @@ def case_create(
             identity_status=IdentityStatus.VERIFIED,
             created_by=actor,
         )
-        CaseLine.objects.bulk_create(
+        case._lines_loaded = CaseLine.objects.bulk_create(
             [CaseLine(case=case, order_line=order_lines[i.line_no], quantity=i.quantity) for i in lines]
         )
         IdentityCheck.objects.create(

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from aftersale.cases.lifecycle import OPEN_STATUSES
 from aftersale.cases.models import Case
+from aftersale.cases.selectors import case_lines
 from aftersale.cases.services import case_system_update, event_record
 from aftersale.catalog.models import MembershipTier
 from aftersale.common.models import User
@@ -42,7 +43,7 @@ def case_route(*, case: Case, playbook: CompiledPlaybook) -> str:
     """Send the case to the department of the first routing rule that holds; returns the rule name."""
     if case.department:
         return ""
-    lines = list(case.lines.select_related("order_line__product").order_by("id"))
+    lines = case_lines(case)
     facts = routing_facts(case, lines)
     for rule in playbook.playbook.routing.rules:
         if holds(rule.when, facts):
@@ -77,7 +78,7 @@ def candidates(case: Case, *, now: datetime, tz, any_team: bool = False) -> list
     agents = list(agents)
     if not agents:
         return []
-    categories = set(case.lines.values_list("order_line__product__category", flat=True))
+    categories = {line.order_line.product.category for line in case_lines(case)}
     vip = case.customer.is_vip or case.customer.tier == MembershipTier.PLATINUM
     language = case.customer.language
     pool = []

@@ -220,6 +220,7 @@ class Layout:
     def web_argv(self, port: int) -> list[str]:
         # deploy/aftersale-web@.service runs the same command.
         return [sys.executable, "-m", "gunicorn", "aftersale.wsgi:application"] + [
+            "--config=python:aftersale.gunicorn_conf",
             f"--bind=127.0.0.1:{port}",
             f"--workers={self.web_workers}",
             f"--threads={self.web_threads}",

@@ -43,7 +43,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from django.conf import settings
 
     scheduler = None
-    if not settings.CELERY_BROKER_URL:
+    if not settings.CELERY_BROKER_URL and not args.no_scheduler:
         # No broker: the periodic schedule runs beside the web server, in a process of its own.
         scheduler = subprocess.Popen([sys.executable, "-m", "aftersale.cli", "scheduler"])
     argv = [
@@ -190,7 +190,17 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=None, help="default: $PORT or 8000")
     serve.add_argument("--workers", type=int, default=2)
-    serve.add_argument("--threads", type=int, default=4)
+    serve.add_argument(
+        "--threads",
+        type=int,
+        default=1,
+        help="requests at a time per worker (default 1: requests are CPU-bound; see docs/deploy.md)",
+    )
+    serve.add_argument(
+        "--no-scheduler",
+        action="store_true",
+        help="without a broker, do not start the periodic schedule beside the server (run `aftersale scheduler` elsewhere)",
+    )
     serve.set_defaults(func=cmd_serve)
 
     scheduler = sub.add_parser("scheduler", help="run the periodic schedule in this process (no broker)")

@@ -197,7 +197,13 @@ def free_port() -> int:
 
 
 class Server:
-    """`aftersale serve` (gunicorn) on a free localhost port, stopped on exit."""
+    """`aftersale serve` (gunicorn) on a free localhost port, stopped on exit.
+
+    It runs without the periodic schedule (`--no-scheduler`): in production that work is the
+    Celery workers' (docs/deploy.md) and has benchmarks of its own (sla_sweep.py,
+    outbox_delivery.py). Beside the server it would share the two cores with the requests being
+    measured, e.g. the first quality roll-up of a freshly filled 1,000,000-case database takes
+    about two minutes of CPU."""
 
     def __init__(
         self, *, workers: int = 2, extra_args: list[str] | None = None, log_name: str = "server.log"
@@ -219,6 +225,7 @@ class Server:
             str(self.port),
             "--workers",
             str(self.workers),
+            "--no-scheduler",
             *self.extra_args,
         ]
 

@@ -197,7 +197,7 @@ def case_create(
         errors.append(FieldError("category", _("该分类不属于所选类型")))
     if case_type == CaseType.INQUIRY and resolution != Resolution.INFORMATION:
         errors.append(FieldError("resolution", _("咨询类售后单的诉求只能是信息答复")))
-    order_lines = {line.line_no: line for line in order.lines.select_related("product")}
+    order_lines = {line.line_no: line for line in order.lines.select_related("product")} if lines else {}
     seen: set[int] = set()
     for index, item in enumerate(lines):
         line = order_lines.get(item.line_no)

@@ -98,3 +98,31 @@ def test_serve_takes_the_port_from_the_environment(monkeypatch, capsys, settings
     assert "aftersale: serving on http://0.0.0.0:8123/" in capsys.readouterr().out
     gunicorn = next(argv for argv in started if "gunicorn" in argv)
     assert gunicorn[gunicorn.index("--bind") + 1] == "0.0.0.0:8123"
+
+
+def test_serve_starts_the_scheduler_beside_it_without_a_broker_unless_told_not_to(monkeypatch, settings):
+    started = []
+
+    class FakeProcess:
+        def __init__(self, argv, *args, **kwargs):
+            started.append(argv)
+
+        def wait(self, timeout=None):
+            return 0
+
+        def terminate(self):
+            pass
+
+    settings.CELERY_BROKER_URL = ""
+    monkeypatch.setattr("django.core.management.call_command", lambda *a, **k: None)
+    monkeypatch.setattr(cli.subprocess, "Popen", FakeProcess)
+
+    assert cli.main(["serve"]) == 0
+    assert [argv[-1] for argv in started] == ["scheduler", started[1][-1]]
+    gunicorn = started[1]
+    assert gunicorn[gunicorn.index("--threads") + 1] == "1"
+    assert gunicorn[gunicorn.index("--config") + 1] == "python:aftersale.gunicorn_conf"
+
+    started.clear()
+    assert cli.main(["serve", "--no-scheduler"]) == 0
+    assert len(started) == 1 and "gunicorn" in started[0]

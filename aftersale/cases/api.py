@@ -288,22 +288,27 @@ def _case_out(user, case: Case) -> CaseOut:
     )
 
 
-def _list_item(user, case: Case) -> CaseListItemOut:
-    reveal = role_of(user) in PERSONAL_DATA_ROLES
+def _list_item(row: dict, *, reveal: bool) -> CaseListItemOut:
+    """A row of `selectors.case_list`."""
+    assignee = None
+    if row["assignee_id"] is not None:
+        assignee = PersonOut(
+            id=row["assignee_id"], name=row["assignee__display_name"] or row["assignee__username"]
+        )
     return CaseListItemOut(
-        number=case.number,
-        status=case.status,
-        case_type=case.case_type,
-        category=case.category.code,
-        resolution=case.resolution,
-        priority=case.priority,
-        channel=case.channel,
-        customer_name=case.customer.name if reveal else mask_name(case.customer.name),
-        customer_phone=mask_phone(case.customer.phone),
-        order_no=case.order.order_no if case.order else None,
-        assignee=_person(case.assignee),
-        created_at=case.created_at,
-        version=case.version,
+        number=row["number"],
+        status=row["status"],
+        case_type=row["case_type"],
+        category=row["category__code"],
+        resolution=row["resolution"],
+        priority=row["priority"],
+        channel=row["channel"],
+        customer_name=row["customer__name"] if reveal else mask_name(row["customer__name"]),
+        customer_phone=mask_phone(row["customer__phone"]),
+        order_no=row["order__order_no"],
+        assignee=assignee,
+        created_at=row["created_at"],
+        version=row["version"],
     )
 
 
@@ -361,9 +366,10 @@ def list_cases(request, query: Query[ListQuery]):
         created_from=query.created_from,
         created_to=query.created_to,
     )
-    cases = selectors.case_list(user=request.auth, filters=filters, after=query.after, limit=query.limit)
-    next_cursor = cases[-1].pk if len(cases) == query.limit else None
-    return CaseListOut(items=[_list_item(request.auth, c) for c in cases], next_cursor=next_cursor)
+    rows = selectors.case_list(user=request.auth, filters=filters, after=query.after, limit=query.limit)
+    next_cursor = rows[-1]["id"] if len(rows) == query.limit else None
+    reveal = role_of(request.auth) in PERSONAL_DATA_ROLES
+    return CaseListOut(items=[_list_item(row, reveal=reveal) for row in rows], next_cursor=next_cursor)
 
 
 @router.get("/cases/{number}", response=CaseOut, summary="One case")

@@ -86,45 +86,31 @@ class CaseFilters:
     created_to: datetime | None = None
 
 
-# What a list row shows, of the case and of the rows joined to it. Leaving out the long texts, the
-# other timestamps and the rest of the customer, order and user rows makes a page of 50 ~30 % cheaper
-# to load. Any other field still loads when read, one query per case: add it here if a list shows it.
-LIST_FIELDS = (
+# What a list row shows, read as plain values: no model instances for the case and the four rows
+# joined to it, which made up most of the CPU a page of 50 cost.
+LIST_VALUES = (
+    "id",
     "number",
     "status",
     "case_type",
     "resolution",
     "priority",
     "channel",
-    "department",
-    "identity_status",
     "version",
     "created_at",
-    "updated_at",
-    "customer_id",
-    "order_id",
-    "category_id",
-    "assignee_id",
-    "team_id",
     "customer__name",
     "customer__phone",
-    "customer__tier",
-    "customer__is_vip",
-    "customer__user_id",
     "order__order_no",
     "category__code",
-    "category__case_type",
-    "category__name",
-    "category__name_en",
+    "assignee_id",
     "assignee__username",
     "assignee__display_name",
-    "assignee__role",
-    "assignee__team_id",
 )
 
 
-def case_list(*, user, filters: CaseFilters, after: int | None, limit: int) -> list[Case]:
-    """Newest first, `limit` cases with id < `after` (keyset pagination: constant cost per page)."""
+def case_list(*, user, filters: CaseFilters, after: int | None, limit: int) -> list[dict]:
+    """Newest first, `limit` cases with id < `after` (keyset pagination: constant cost per page),
+    as rows of LIST_VALUES."""
     if not 1 <= limit <= MAX_PAGE:
         raise DomainError("limit", _("必须在 1 到 %(max)s 之间") % {"max": MAX_PAGE})
     qs: QuerySet[Case] = Case.objects.filter(visibility_filter(user))
@@ -146,8 +132,7 @@ def case_list(*, user, filters: CaseFilters, after: int | None, limit: int) -> l
         qs = qs.filter(created_at__lt=filters.created_to)
     if after is not None:
         qs = qs.filter(id__lt=after)
-    qs = qs.select_related("customer", "order", "category", "assignee").only(*LIST_FIELDS)
-    return list(qs.order_by("-id")[:limit])
+    return list(qs.order_by("-id").values(*LIST_VALUES)[:limit])
 
 
 def case_events(*, user, case: Case) -> list[CaseEvent]:

@@ -199,7 +199,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--no-scheduler",
         action="store_true",
-        help="without a broker, do not start the periodic schedule beside the server (run `aftersale scheduler` elsewhere)",
+        help="with no broker, leave the periodic schedule out (run `aftersale scheduler` elsewhere)",
     )
     serve.set_defaults(func=cmd_serve)
 

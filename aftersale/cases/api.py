@@ -7,6 +7,7 @@ from typing import Annotated
 
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import File, Form, Query, Router, Schema
 from ninja.files import UploadedFile
 from ninja.responses import Status as Reply
@@ -16,7 +17,8 @@ from aftersale.catalog.models import Channel, MembershipTier
 from aftersale.common.errors import DomainError
 from aftersale.common.masking import mask_name, mask_phone
 from aftersale.common.models import Team, User
-from aftersale.common.permissions import require_role, role_of
+from aftersale.common.permissions import role_of
+from aftersale.common.role_auth import role_auth
 from aftersale.common.roles import HANDLING_ROLES, PERSONAL_DATA_ROLES, Department, Role
 from aftersale.common.schemas import InSchema
 from aftersale.common.validation import AwareDatetime
@@ -405,10 +407,14 @@ def transition_case(request, number: CaseNumber, payload: TransitionIn):
     return _case_out(request.auth, case)
 
 
-@router.post("/cases/{number}/assign", response=CaseOut, summary="Assign the case to an agent and team")
+@router.post(
+    "/cases/{number}/assign",
+    response=CaseOut,
+    summary="Assign the case to an agent and team",
+    auth=role_auth(HANDLING_ROLES, action=gettext_lazy("分派")),
+)
 def assign_case(request, number: CaseNumber, payload: AssignIn):
     case = _get(request, number)
-    require_role(request.auth, HANDLING_ROLES, action=_("分派"))
     assignee = team = None
     if payload.assignee_id is not None:
         assignee = User.objects.select_related("team").filter(pk=payload.assignee_id).first()
@@ -513,9 +519,9 @@ def _limits() -> tuple[int, int]:
     "/identity/verify",
     response=IdentityOut,
     summary="Check an order no. and phone (and more) against the order",
+    auth=role_auth(HANDLING_ROLES, action=gettext_lazy("身份核验")),
 )
 def verify_identity(request, payload: IdentityIn):
-    require_role(request.auth, HANDLING_ROLES, action=_("身份核验"))
     check = identity_verify(
         claim=IdentityClaim(
             order_no=payload.order_no,

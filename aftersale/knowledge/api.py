@@ -7,15 +7,21 @@ from datetime import datetime
 from typing import Annotated
 
 from django.utils import translation
+from django.utils.translation import gettext_lazy
 from ninja import Query, Router, Schema
 from ninja.responses import Status as Reply
 from pydantic import Field
 
 from aftersale.cases.selectors import case_get
+from aftersale.common.role_auth import role_auth
 from aftersale.common.schemas import InSchema
 
 from . import selectors, services
+from .access import EDITOR_ROLES, LIBRARIAN_ROLES
 from .models import Article, ArticleKind, ReferenceCase, ReplyScript
+
+# Checked before the body is read: a role that may not edit learns nothing from a 422.
+EDIT_ACTION = gettext_lazy("编辑知识库")
 
 router = Router(tags=["knowledge"])
 CaseNumber = Annotated[str, Field(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9]+$")]
@@ -212,13 +218,23 @@ def get_article(request, article_id: int):
     return _article_out(selectors.article_get(user=request.auth, pk=article_id))
 
 
-@router.post("/knowledge/articles", response={201: ArticleOut}, summary="Write an article")
+@router.post(
+    "/knowledge/articles",
+    response={201: ArticleOut},
+    summary="Write an article",
+    auth=role_auth(EDITOR_ROLES, action=EDIT_ACTION),
+)
 def create_article(request, payload: ArticleIn):
     article = services.article_create(actor=request.auth, data=services.ArticleIn(**payload.dict()))
     return Reply(201, _article_out(article))
 
 
-@router.patch("/knowledge/articles/{article_id}", response=ArticleOut, summary="Change an article")
+@router.patch(
+    "/knowledge/articles/{article_id}",
+    response=ArticleOut,
+    summary="Change an article",
+    auth=role_auth(EDITOR_ROLES, action=EDIT_ACTION),
+)
 def update_article(request, article_id: int, payload: ArticlePatch):
     article = selectors.article_get(user=request.auth, pk=article_id)
     data = services.ArticleIn(**{**_present(services.ArticleIn, article), **payload.dict(exclude_unset=True)})
@@ -240,13 +256,23 @@ def get_script(request, script_id: int):
     return _script_out(selectors.script_get(user=request.auth, pk=script_id))
 
 
-@router.post("/knowledge/scripts", response={201: ScriptOut}, summary="Write a reply script")
+@router.post(
+    "/knowledge/scripts",
+    response={201: ScriptOut},
+    summary="Write a reply script",
+    auth=role_auth(EDITOR_ROLES, action=EDIT_ACTION),
+)
 def create_script(request, payload: ScriptIn):
     script = services.script_create(actor=request.auth, data=services.ScriptIn(**payload.dict()))
     return Reply(201, _script_out(script))
 
 
-@router.patch("/knowledge/scripts/{script_id}", response=ScriptOut, summary="Change a reply script")
+@router.patch(
+    "/knowledge/scripts/{script_id}",
+    response=ScriptOut,
+    summary="Change a reply script",
+    auth=role_auth(EDITOR_ROLES, action=EDIT_ACTION),
+)
 def update_script(request, script_id: int, payload: ScriptPatch):
     script = selectors.script_get(user=request.auth, pk=script_id)
     data = services.ScriptIn(**{**_present(services.ScriptIn, script), **payload.dict(exclude_unset=True)})
@@ -292,6 +318,7 @@ def get_reference(request, reference_id: int):
     "/cases/{number}/reference",
     response={201: ReferenceOut},
     summary="Put a resolved case in the case library",
+    auth=role_auth(LIBRARIAN_ROLES, action=gettext_lazy("收录参考案例")),
 )
 def mark_reference(request, number: CaseNumber, payload: ReferenceIn):
     case = case_get(user=request.auth, number=number)

@@ -8,6 +8,7 @@ from typing import Annotated
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import Query, Router, Schema
 from ninja.responses import Status as Reply
 from pydantic import Field
@@ -15,6 +16,7 @@ from pydantic import Field
 from aftersale.cases.selectors import case_get
 from aftersale.common.errors import DomainError, NotFound
 from aftersale.common.permissions import require_role, role_of
+from aftersale.common.role_auth import role_auth
 from aftersale.common.roles import ALL_CASES_ROLES, Role
 from aftersale.common.schemas import InSchema
 
@@ -139,6 +141,7 @@ def follow_up_queue(request, query: Query[FollowUpQuery]):
     "/follow-ups/{follow_up_id}/complete",
     response=FollowUpOut,
     summary="Record a follow-up's outcome; not_fixed re-opens the case",
+    auth=role_auth(FOLLOW_UP_ROLES, action=gettext_lazy("记录回访结果")),
 )
 def follow_up_complete(request, follow_up_id: FollowUpId, payload: FollowUpIn):
     follow_up = _follow_ups_for(request.auth).filter(pk=follow_up_id).first()
@@ -235,7 +238,10 @@ def _sample_out(sample: QaSample) -> QaSampleOut:
 
 
 @router.post(
-    "/qa/samples", response={201: QaSampleOut}, summary="Draw a month's QA sample (stratified by agent)"
+    "/qa/samples",
+    response={201: QaSampleOut},
+    summary="Draw a month's QA sample (stratified by agent)",
+    auth=role_auth(QA_ROLES, action=gettext_lazy("质检抽样")),
 )
 def qa_sample_create(request, payload: QaSampleIn):
     sample = qa_sample_draw(
@@ -257,9 +263,13 @@ def qa_sample_scores(request, month: Month):
     return qa_scores(_sample(request, month))
 
 
-@router.post("/qa/reviews/{review_id}", response=QaReviewOut, summary="Complete a scorecard's reviewer items")
+@router.post(
+    "/qa/reviews/{review_id}",
+    response=QaReviewOut,
+    summary="Complete a scorecard's reviewer items",
+    auth=role_auth(QA_ROLES, action=gettext_lazy("质检评分")),
+)
 def qa_review_submit(request, review_id: FollowUpId, payload: QaReviewIn):
-    require_role(request.auth, QA_ROLES, action=_("质检评分"))
     review = QaReview.objects.select_related("case", "agent", "team").filter(pk=review_id).first()
     if review is None:
         raise NotFound("review", _("质检记录不存在"))

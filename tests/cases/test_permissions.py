@@ -95,7 +95,15 @@ MATRIX = {
     "public_message": _expect(default=201, optimizer=403, warehouse=400, **NOT_SEEN),
     "internal_note": _expect(default=201, customer_user=400, optimizer=403, **NOT_SEEN),
     "evidence": _expect(default=201, optimizer=403, **NOT_SEEN),
-    "claim": _expect(default=200, customer_user=403, optimizer=403, warehouse=403, admin=400, **NOT_SEEN),
+    # Roles that may never assign are refused before the case is looked up (403 whether they see it).
+    "claim": _expect(
+        default=200,
+        customer_user=403,
+        optimizer=403,
+        warehouse=403,
+        admin=400,
+        **{**NOT_SEEN, "other_customer_user": 403, "qc": 403},
+    ),
 }
 
 

@@ -77,3 +77,23 @@ def test_admin_only_writes_refuse_other_roles_whatever_the_body(api, people):
         response = getattr(api(user), method)(path, {})
         assert response.status_code == 403, (path, response.content)
         assert response.json()["errors"][0]["code"] == "forbidden"
+
+
+def test_role_limited_writes_refuse_other_roles_before_reading_the_body(api, people):
+    for user, method, path in (
+        (people.agent, "post", "/knowledge/articles"),
+        (people.agent, "patch", "/knowledge/articles/1"),
+        (people.agent, "post", "/knowledge/scripts"),
+        (people.agent, "patch", "/knowledge/scripts/1"),
+        (people.optimizer, "post", "/cases/AS1/reference"),
+        (people.agent, "post", "/follow-ups/1/complete"),
+        (people.agent, "post", "/qa/samples"),
+        (people.agent, "post", "/qa/reviews/1"),
+        (people.expert, "post", "/cases/AS1/refunds"),
+        (people.expert, "post", "/refunds/1/complete"),
+        (people.customer_user, "post", "/cases/AS1/assign"),
+        (people.customer_user, "post", "/identity/verify"),
+    ):
+        response = getattr(api(user), method)(path, {})
+        assert response.status_code == 403, (path, response.content)
+        assert response.json()["errors"][0]["code"] == "forbidden"

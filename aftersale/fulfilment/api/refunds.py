@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Annotated
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import Router, Schema
 from ninja.responses import Status as Reply
 from pydantic import Field
@@ -14,6 +15,7 @@ from pydantic import Field
 from aftersale.cases.selectors import can_view, case_get
 from aftersale.common.errors import DomainError, FieldError, NotFound
 from aftersale.common.permissions import require_role, role_of
+from aftersale.common.role_auth import role_auth
 from aftersale.common.roles import STAFF_ROLES, Role
 from aftersale.common.schemas import InSchema
 
@@ -147,9 +149,9 @@ def _refunds():
     "/cases/{number}/refunds",
     response={201: RefundOut},
     summary="Refund the case's order lines or an amount (idempotent per key)",
+    auth=role_auth(REFUND_ROLES, action=gettext_lazy("退款")),
 )
 def refund_create(request, number: CaseNumber, payload: RefundIn):
-    require_role(request.auth, REFUND_ROLES, action=_("退款"))
     case = case_get(user=request.auth, number=number)
     lines = None
     if payload.lines is not None:
@@ -191,9 +193,9 @@ def refund_list(request, number: CaseNumber):
     "/refunds/{refund_id}/complete",
     response=RefundOut,
     summary="Confirm a store-credit or bank-transfer refund was paid",
+    auth=role_auth(REFUND_ROLES, action=gettext_lazy("确认线下退款")),
 )
 def refund_complete(request, refund_id: RefundId, payload: CompleteIn):
-    require_role(request.auth, REFUND_ROLES, action=_("确认线下退款"))
     refund = _refunds().filter(pk=refund_id).first()
     if refund is None or not can_view(request.auth, refund.case):  # existence is not disclosed
         raise NotFound("refund_id", _("退款不存在：%(id)s") % {"id": refund_id})

@@ -488,11 +488,24 @@ def training_materials(ctx: Context) -> Section:
     return Section("training_materials", _("培训要点"), items=topics)
 
 
+STATUTORY_RETENTION_YEARS = 3  # E-commerce Law art. 31: transaction information, from completion
+
+
 def retention(ctx: Context) -> Section:
+    years = ctx.playbook.retention.case_years
     items = [
         _(
-            "工单、沟通记录、凭证与操作日志按工单归档，结案后至少保存 3 年（电子商务法第三十一条），到期后匿名化个人信息；涉诉工单暂停删除。"
-        ),
+            "工单、沟通记录、凭证与操作日志按工单归档，结案后保存 %(years)s 年，到期后由系统每日匿名化其中的个人信息（统计数字保留）；处于法律保留（如涉诉）的工单与客户暂不匿名化。"
+        )
+        % {"years": years},
+    ]
+    if years < STATUTORY_RETENTION_YEARS:
+        items.append(
+            _(
+                "注意：电子商务法第三十一条要求交易信息自交易完成之日起保存不少于 3 年；本政策的保存年限更短，订单与交易记录须另行留存。"
+            )
+        )
+    items += [
         _("显示、日志与导出中的手机号、姓名默认脱敏（如 138****1234），只向工作需要的角色显示完整信息。"),
         _("只收集处理工单所需的个人信息，不收集身份证号等无关信息。"),
     ]

@@ -167,3 +167,14 @@ def test_weasyprint_is_imported_only_for_a_pdf():
         "sys.exit(1 if 'weasyprint' in sys.modules else 0)"
     )
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
+
+
+def test_the_retention_section_states_the_playbook_period_and_warns_below_the_statute(people):
+    text = to_markdown(handbook_document())
+    assert "结案后保存 3 年" in text and "电子商务法第三十一条要求" not in text
+
+    number = _publish(people, retention__case_years=2)
+    text = to_markdown(handbook_document(number=number))
+    assert "结案后保存 2 年" in text and "电子商务法第三十一条要求" in text
+    english = to_markdown(handbook_document(number=number, lang="en"))
+    assert "kept 2 years after closing" in english and "E-commerce Law art. 31" in english

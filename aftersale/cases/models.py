@@ -157,7 +157,8 @@ class Case(models.Model):
 
 
 class CaseLine(models.Model):
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="lines")
+    # Indexed by the (case, order_line) unique constraint, which leads with it.
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="lines", db_index=False)
     order_line = models.ForeignKey(OrderLine, on_delete=models.PROTECT, related_name="case_lines")
     quantity = models.PositiveIntegerField(_("数量"))
 

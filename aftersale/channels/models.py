@@ -17,15 +17,23 @@ class Notification(models.Model):
 
     The text is rendered when it is shown, in the reader's language, from `topic` and `context`."""
 
+    # No index of their own on user and customer: the (user, -id) and (customer, -id) indexes
+    # below serve every lookup by either, and each index is one more write per notification.
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
         on_delete=models.CASCADE,
         related_name="notifications",
+        db_index=False,
     )
     customer = models.ForeignKey(
-        Customer, null=True, blank=True, on_delete=models.CASCADE, related_name="notifications"
+        Customer,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        db_index=False,
     )
     case = models.ForeignKey(Case, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     topic = models.CharField(_("通知类型"), max_length=40)
@@ -88,11 +96,19 @@ class OutboxMessage(models.Model):
 
     channel = models.CharField(_("渠道"), max_length=10, choices=OutboxChannel.choices)
     topic = models.CharField(_("类型"), max_length=40)
-    case = models.ForeignKey(Case, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    # case and subscription: indexed by (case, -id) and (subscription, -id) below.
+    case = models.ForeignKey(
+        Case, null=True, blank=True, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     # Events are append-only (database triggers refuse a DELETE), so nothing to cascade.
     event = models.ForeignKey(CaseEvent, null=True, blank=True, on_delete=models.DO_NOTHING, related_name="+")
     subscription = models.ForeignKey(
-        WebhookSubscription, null=True, blank=True, on_delete=models.CASCADE, related_name="deliveries"
+        WebhookSubscription,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="deliveries",
+        db_index=False,
     )
     recipient = models.CharField(_("收件方"), max_length=500)
     subject = models.CharField(_("标题"), max_length=200, blank=True, default="")

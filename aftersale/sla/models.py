@@ -43,7 +43,8 @@ class ClockState(models.TextChoices):
 class Clock(models.Model):
     """One service-level target on a case. `next_action_at` is when the sweeper must look at it."""
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="clocks")
+    # Indexed by the (case, kind, ref) unique constraint, which leads with it.
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="clocks", db_index=False)
     kind = models.CharField(_("类型"), max_length=30, choices=ClockKind.choices)
     # What the clock is about when a case has several of a kind (e.g. "refund:12", "work_order:3").
     ref = models.CharField(_("对象"), max_length=40, blank=True, default="")

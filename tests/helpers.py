@@ -1,11 +1,14 @@
-"""Small helpers shared by several test modules: personas by role and tiny valid image files."""
+"""Small helpers shared by several test modules: personas by role, tiny valid image files and a
+clock held inside one rate-limit window."""
 
 from __future__ import annotations
 
 import struct
 import zlib
 
+import time_machine
 from django.db.models import F
+from django.utils import timezone
 
 from aftersale.cases.models import Case
 from aftersale.common.roles import Role
@@ -67,3 +70,9 @@ def mp4_bytes() -> bytes:
     """The start of an MP4 file (an `ftyp` box), enough for content sniffing."""
     ftyp = b"ftypisom" + b"\x00\x00\x02\x00" + b"isomiso2avc1mp41"
     return struct.pack(">I", len(ftyp) + 4) + ftyp + struct.pack(">I", 8) + b"free"
+
+
+def one_limit_window():
+    """Time held still inside one rate-limit window (`common.ratelimit.Limit` counts per fixed
+    window): requests that straddled a window's end would start counting afresh."""
+    return time_machine.travel(timezone.now().replace(second=5), tick=False)

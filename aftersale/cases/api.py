@@ -294,9 +294,8 @@ def _list_item(row: dict, *, reveal: bool) -> CaseListItemOut:
     """A row of `selectors.case_list`."""
     assignee = None
     if row["assignee_id"] is not None:
-        assignee = PersonOut(
-            id=row["assignee_id"], name=row["assignee__display_name"] or row["assignee__username"]
-        )
+        name = row["assignee__display_name"] or row["assignee__username"]  # as User.__str__
+        assignee = PersonOut(id=row["assignee_id"], name=name)
     return CaseListItemOut(
         number=row["number"],
         status=row["status"],

@@ -502,8 +502,9 @@ def retention(ctx: Context) -> Section:
     if years < STATUTORY_RETENTION_YEARS:
         items.append(
             _(
-                "注意：电子商务法第三十一条要求交易信息自交易完成之日起保存不少于 3 年；本政策的保存年限更短，订单与交易记录须另行留存。"
+                "注意：电子商务法第三十一条要求交易信息自交易完成之日起保存不少于 %(years)s 年；本政策的保存年限更短，订单与交易记录须另行留存。"
             )
+            % {"years": STATUTORY_RETENTION_YEARS}
         )
     items += [
         _("显示、日志与导出中的手机号、姓名默认脱敏（如 138****1234），只向工作需要的角色显示完整信息。"),

@@ -75,12 +75,14 @@ def test_serve_refuses_a_bad_port_before_touching_anything(monkeypatch):
     assert str(exit_.value.code).startswith("aftersale: configuration error in PORT:")
 
 
-def test_serve_takes_the_port_from_the_environment(monkeypatch, capsys, settings):
-    started = []
+@pytest.fixture
+def started(monkeypatch) -> list[list[str]]:
+    """The argv of every process `serve` starts; none really starts, and migrate does not run."""
+    argvs: list[list[str]] = []
 
     class FakeProcess:
         def __init__(self, argv, *args, **kwargs):
-            started.append(argv)
+            argvs.append(argv)
 
         def wait(self, timeout=None):
             return 0
@@ -88,10 +90,14 @@ def test_serve_takes_the_port_from_the_environment(monkeypatch, capsys, settings
         def terminate(self):
             pass
 
-    settings.CELERY_BROKER_URL = "redis://127.0.0.1:6379/0"  # no in-process scheduler beside it
-    monkeypatch.setenv("PORT", "8123")
     monkeypatch.setattr("django.core.management.call_command", lambda *a, **k: None)
     monkeypatch.setattr(cli.subprocess, "Popen", FakeProcess)
+    return argvs
+
+
+def test_serve_takes_the_port_from_the_environment(started, monkeypatch, capsys, settings):
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:6379/0"  # no in-process scheduler beside it
+    monkeypatch.setenv("PORT", "8123")
 
     assert cli.main(["serve", "--host", "0.0.0.0"]) == 0
 
@@ -100,26 +106,12 @@ def test_serve_takes_the_port_from_the_environment(monkeypatch, capsys, settings
     assert gunicorn[gunicorn.index("--bind") + 1] == "0.0.0.0:8123"
 
 
-def test_serve_starts_the_scheduler_beside_it_without_a_broker_unless_told_not_to(monkeypatch, settings):
-    started = []
-
-    class FakeProcess:
-        def __init__(self, argv, *args, **kwargs):
-            started.append(argv)
-
-        def wait(self, timeout=None):
-            return 0
-
-        def terminate(self):
-            pass
-
+def test_serve_starts_the_scheduler_beside_it_without_a_broker_unless_told_not_to(started, settings):
     settings.CELERY_BROKER_URL = ""
-    monkeypatch.setattr("django.core.management.call_command", lambda *a, **k: None)
-    monkeypatch.setattr(cli.subprocess, "Popen", FakeProcess)
 
     assert cli.main(["serve"]) == 0
-    assert [argv[-1] for argv in started] == ["scheduler", started[1][-1]]
-    gunicorn = started[1]
+    scheduler, gunicorn = started
+    assert scheduler[-1] == "scheduler" and "gunicorn" in gunicorn
     assert gunicorn[gunicorn.index("--threads") + 1] == "1"
     assert gunicorn[gunicorn.index("--config") + 1] == "python:aftersale.gunicorn_conf"
 

@@ -4,24 +4,18 @@
 from __future__ import annotations
 
 import pytest
-import time_machine
 from django.test import Client
-from django.utils import timezone
 
 from aftersale.channels.models import InboundRefusal
 from aftersale.common.ratelimit import PUBLIC_PAGE, WEBHOOK_REFUSED
 from tests.channels.test_inbound import generic, importer, order_event, post_generic  # noqa: F401
+from tests.helpers import one_limit_window
 
 pytestmark = pytest.mark.django_db
 
 
-def one_window():
-    """Fixed time inside one limit window: requests straddling a window's end would start afresh."""
-    return time_machine.travel(timezone.now().replace(second=5), tick=False)
-
-
 def test_an_address_sending_badly_signed_webhooks_is_held_off(generic):  # noqa: F811
-    with one_window():
+    with one_limit_window():
         for _ in range(WEBHOOK_REFUSED.count):
             assert post_generic(order_event(), secret="forged", REMOTE_ADDR="10.9.9.9").status_code == 401
         held = post_generic(order_event(), REMOTE_ADDR="10.9.9.9", language="en")  # even a good one
@@ -38,7 +32,7 @@ def test_good_webhooks_are_not_counted(generic):  # noqa: F811
 
 def test_the_help_centre_answers_429_to_a_flood(people, settings):
     client = Client(REMOTE_ADDR="10.8.8.8")
-    with one_window():
+    with one_limit_window():
         for _ in range(PUBLIC_PAGE.count):
             assert client.get("/portal/help/?q=退货").status_code == 200
         flooded = client.get("/portal/help/", HTTP_ACCEPT_LANGUAGE="en")

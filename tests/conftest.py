@@ -13,6 +13,7 @@ from django.utils import translation
 
 from aftersale.cases.identity import IdentityClaim
 from aftersale.cases.services import CaseLineIn, case_create
+from aftersale.common import process_cache
 from aftersale.common.auth import forget_cached_tokens
 from aftersale.common.roles import Department, Role
 from aftersale.common.services import token_create
@@ -33,9 +34,11 @@ def _default_language():
 def _fresh_caches():
     forget_cached_tokens()
     forget_compiled_playbooks()
+    process_cache.forget()
     yield
     forget_cached_tokens()
     forget_compiled_playbooks()
+    process_cache.forget()
 
 
 @pytest.fixture(scope="session")

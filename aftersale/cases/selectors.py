@@ -8,13 +8,23 @@ from datetime import datetime
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
+from aftersale.common import process_cache
 from aftersale.common.errors import DomainError, NotFound
 from aftersale.common.permissions import role_of
 from aftersale.common.roles import ALL_CASES_ROLES, Role
 
-from .models import Case, CaseEvent, Message
+from .models import Case, CaseCategory, CaseEvent, Message
 
 MAX_PAGE = 200
+ACTIVE_CATEGORIES_KEY = "cases.active_categories"
+
+
+def category_active(code: str) -> CaseCategory | None:
+    """The active case category with this code (the table is kept per process: common.process_cache)."""
+    categories = process_cache.remembered(
+        ACTIVE_CATEGORIES_KEY, lambda: {c.code: c for c in CaseCategory.objects.filter(is_active=True)}
+    )
+    return categories.get(code)
 
 
 def visibility_filter(user) -> Q:

@@ -25,7 +25,6 @@ from .identity import IdentityClaim, require_identity
 from .lifecycle import Action, Status, transition_for
 from .models import (
     Case,
-    CaseCategory,
     CaseChannel,
     CaseEvent,
     CaseLine,
@@ -37,7 +36,7 @@ from .models import (
     Priority,
     Resolution,
 )
-from .selectors import can_view
+from .selectors import can_view, category_active
 
 CREATE_ROLES = HANDLING_ROLES | {Role.CUSTOMER}
 # Who may act on a case they can see, unless an action names its own roles (not the optimizer).
@@ -190,7 +189,7 @@ def case_create(
     assert order is not None
 
     errors: list[FieldError] = []
-    category = CaseCategory.objects.filter(code=category_code, is_active=True).first()
+    category = category_active(category_code)
     if category is None:
         errors.append(FieldError("category", _("未知或已停用的问题分类：%(c)s") % {"c": category_code}))
     elif category.case_type != case_type:
@@ -389,7 +388,7 @@ def case_update(
             raise DomainError("priority", _("必须是以下之一：%(c)s") % {"c": ", ".join(Priority.values)})
         changes["priority"] = priority
     if category_code is not None and category_code != case.category.code:
-        category = CaseCategory.objects.filter(code=category_code, is_active=True).first()
+        category = category_active(category_code)
         if category is None or category.case_type != case.case_type:
             raise DomainError("category", _("未知或已停用的问题分类：%(c)s") % {"c": category_code})
         changes["category"] = category

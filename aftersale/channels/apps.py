@@ -8,12 +8,11 @@ class ChannelsConfig(AppConfig):
     verbose_name = _("通知与渠道")
 
     def ready(self) -> None:
-        from django.db.models.signals import post_delete, post_save
+        from aftersale.common.process_cache import forget_on_change
 
-        from . import handlers, memo, metrics  # noqa: F401 (metrics register on import)
+        from . import handlers, metrics  # noqa: F401 (metrics register on import)
         from .models import WebhookSubscription
+        from .webhooks_out import SUBSCRIPTIONS_KEY
 
         handlers.register()
-        # Subscribers changed (admin, API): forget the ones remembered for this transaction.
-        post_save.connect(memo.forget, sender=WebhookSubscription, dispatch_uid="channels.memo.save")
-        post_delete.connect(memo.forget, sender=WebhookSubscription, dispatch_uid="channels.memo.delete")
+        forget_on_change([WebhookSubscription], SUBSCRIPTIONS_KEY)

@@ -1,8 +1,6 @@
-"""Values remembered for the rest of the current transaction (e.g. the webhook subscribers).
-
-A sweep records thousands of events in one transaction; asking the database the same question
-for each would cost more than the sweep itself. The memo belongs to the outermost atomic block:
-a new transaction starts afresh, a commit clears it, and so does any change to what it holds."""
+"""Values remembered for the rest of the current transaction (e.g. that the outbox worker is to be
+woken when it commits: a sweep records thousands of events in one transaction). The memo belongs
+to the outermost atomic block: a new transaction starts afresh and a commit clears it."""
 
 from __future__ import annotations
 

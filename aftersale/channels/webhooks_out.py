@@ -8,11 +8,11 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from aftersale.cases.models import Case, CaseEvent
+from aftersale.common import process_cache
 from aftersale.common.errors import DomainError
 from aftersale.common.permissions import require_role
 from aftersale.common.roles import Role
 
-from .memo import forget, remembered
 from .models import OutboxChannel, WebhookSubscription
 from .outbox import outbox_add
 
@@ -44,10 +44,13 @@ def event_payload(event: CaseEvent, case: Case) -> dict:
     }
 
 
+SUBSCRIPTIONS_KEY = "channels.webhook_subscriptions"
+
+
 def active_subscriptions() -> list[WebhookSubscription]:
-    """The active subscribers, asked once per transaction (a sweep records thousands of events)."""
-    return remembered(
-        "webhook_subscriptions", lambda: list(WebhookSubscription.objects.filter(is_active=True))
+    """The active subscribers, kept per process for a few seconds (every event asks)."""
+    return process_cache.remembered(
+        SUBSCRIPTIONS_KEY, lambda: list(WebhookSubscription.objects.filter(is_active=True))
     )
 
 
@@ -99,5 +102,4 @@ def webhook_subscribe(*, actor, name: str, url: str, secret: str, events: list[s
         subscription = WebhookSubscription.objects.create(
             name=name, url=url, secret=secret, events=list(events)
         )
-    forget()
     return subscription

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from pydantic import ValidationError
 
+from aftersale.common import process_cache
 from aftersale.common.errors import DomainError, NotFound
 from aftersale.common.permissions import require_role
 from aftersale.common.roles import Role
@@ -27,6 +28,8 @@ EDITOR_ROLES = {Role.DIRECTOR, Role.ADMIN}
 PUBLISH_ACTION = gettext_lazy("发布售后政策")  # what a refusal names (the API checks it before the body)
 DEFAULT_PLAYBOOK = Path(__file__).with_name("default_playbook.yaml")
 MAX_SOURCE_BYTES = 512 * 1024
+
+ACTIVE_NUMBER_KEY = "policy.active_playbook_number"
 
 _compiled: dict[int, CompiledPlaybook] = {}
 
@@ -95,6 +98,7 @@ def _activate(version: PlaybookVersion) -> None:
     version.is_active = True
     version.activated_at = timezone.now()
     PlaybookVersion.objects.filter(pk=version.pk).update(is_active=True, activated_at=version.activated_at)
+    process_cache.forget(ACTIVE_NUMBER_KEY)
 
 
 def playbook_version(number: int | None = None) -> PlaybookVersion:
@@ -106,8 +110,12 @@ def playbook_version(number: int | None = None) -> PlaybookVersion:
 
 
 def playbook_active() -> CompiledPlaybook:
-    """The active playbook, compiled once per version and kept for the life of the process."""
-    number = PlaybookVersion.objects.filter(is_active=True).values_list("number", flat=True).first()
+    """The active playbook, compiled once per version and kept for the life of the process (which
+    version is active is asked again after a few seconds: see common.process_cache)."""
+    number = process_cache.remembered(
+        ACTIVE_NUMBER_KEY,
+        lambda: PlaybookVersion.objects.filter(is_active=True).values_list("number", flat=True).first(),
+    )
     if number is None:
         return _default_compiled()
     compiled = _compiled.get(number)
@@ -120,6 +128,7 @@ def playbook_active() -> CompiledPlaybook:
 
 def forget_compiled_playbooks() -> None:
     _compiled.clear()
+    process_cache.forget(ACTIVE_NUMBER_KEY)
 
 
 def _default_compiled() -> CompiledPlaybook:

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from aftersale.cases.evidence import evidence_add
 from aftersale.cases.identity import IdentityClaim
 from aftersale.cases.models import Case, CaseCategory, CaseChannel
-from aftersale.cases.selectors import case_get
+from aftersale.cases.selectors import case_get, category_active
 from aftersale.cases.services import CaseLineIn, case_create, case_transition, message_add
 from aftersale.common.errors import DomainError, NotFound
 from aftersale.common.masking import mask_phone
@@ -365,7 +365,7 @@ def _language() -> str:
 
 def _options_for(order, line_no: int | None, category_code: str) -> list:
     line = next((x for x in selectors.order_lines(order) if x.line_no == line_no), None)
-    category = CaseCategory.objects.filter(code=category_code, is_active=True).first()
+    category = category_active(category_code)
     if line is None or category is None:
         return []
     return selectors.request_options(line, category)

@@ -20,7 +20,7 @@ from aftersale.policy.services import playbook_active
 
 from .lexicon import highlight, lexicon_for
 from .models import Alert, ClockKind
-from .risk import case_set_red_ticket, risk_of
+from .risk import case_set_red_ticket, risk_state
 
 router = Router(tags=["service levels"])
 CaseNumber = Annotated[str, Field(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9]+$")]
@@ -104,7 +104,7 @@ def case_clocks(request, number: CaseNumber):
 def case_risk(request, number: CaseNumber):
     require_role(request.auth, STAFF_ROLES, action=_("查看工单风险"))
     case = case_get(user=request.auth, number=number)
-    risk = risk_of(case)
+    risk = risk_state(case)
     words = playbook_active().playbook.lexicon.words
     matches = lexicon_for(tuple(words)).scan(case.description)
     return RiskOut(

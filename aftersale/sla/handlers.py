@@ -17,7 +17,6 @@ from .clocks import (
     clocks_start,
     clocks_stop,
 )
-from .models import CaseRisk
 from .risk import case_scan_text
 from .routing import case_assign_automatically, case_route
 from .targets import DECISION_CLOCKS, REPLY_CLOCKS, RESOLUTION_CLOCKS, intake_clocks
@@ -26,7 +25,6 @@ from .targets import DECISION_CLOCKS, REPLY_CLOCKS, RESOLUTION_CLOCKS, intake_cl
 def on_case_created(event: CaseEvent) -> None:
     case: Case = event.case
     playbook = playbook_active()
-    CaseRisk.objects.create(case=case)
     case_route(case=case, playbook=playbook)
     case_assign_automatically(case=case, playbook=playbook)
     clocks_start(

@@ -28,8 +28,14 @@ RED_TICKET_ROLES = {Role.TEAM_LEAD, Role.DIRECTOR, Role.EXPERT, Role.ADMIN}
 
 
 def risk_of(case: Case) -> CaseRisk:
+    """The case's risk row, made when something first flags the case (a new case has none)."""
     risk, _created = CaseRisk.objects.get_or_create(case=case)
     return risk
+
+
+def risk_state(case: Case) -> CaseRisk:
+    """What is flagged on the case, for reading: an unsaved all-clear row when nothing ever was."""
+    return CaseRisk.objects.filter(case=case).first() or CaseRisk(case=case)
 
 
 def case_mark_exception(

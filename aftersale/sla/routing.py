@@ -12,6 +12,7 @@ from aftersale.cases.models import Case
 from aftersale.cases.selectors import case_lines
 from aftersale.cases.services import case_system_update, event_record
 from aftersale.catalog.models import MembershipTier
+from aftersale.common import process_cache
 from aftersale.common.models import User
 from aftersale.common.roles import Role
 from aftersale.policy.conditions import holds
@@ -20,6 +21,8 @@ from aftersale.policy.engine import CompiledPlaybook
 from .calendar import add_working_time
 from .models import AgentProfile
 from .timing import timing_for
+
+ROSTER_KEY = "sla.auto_assign_roster"
 
 
 def routing_facts(case: Case, lines: list) -> dict:
@@ -66,16 +69,26 @@ def on_shift(user: User, now: datetime, tz) -> bool:
     return add_working_time(now, timedelta(0), timing.hours, timing.overrides, tz) == now
 
 
+def auto_assign_roster() -> list[User]:
+    """The active agents enrolled for automatic work (an AgentProfile with auto_assign), with their
+    profiles; kept per process for a few seconds (common.process_cache)."""
+    return process_cache.remembered(
+        ROSTER_KEY,
+        lambda: list(
+            User.objects.filter(
+                role=Role.AGENT, is_active=True, agent_profile__auto_assign=True
+            ).select_related("agent_profile")
+        ),
+    )
+
+
 def candidates(case: Case, *, now: datetime, tz, any_team: bool = False) -> list[User]:
-    """Agents of the case's team (or any team) enrolled for automatic work (an AgentProfile with
-    auto_assign), on shift now, with the skills for the products of the case and the customer's
-    language (agents who list no languages take any)."""
-    agents = User.objects.filter(
-        role=Role.AGENT, is_active=True, agent_profile__auto_assign=True
-    ).select_related("agent_profile")
+    """Agents of the case's team (or any team) on the automatic-assignment roster, on shift now,
+    with the skills for the products of the case and the customer's language (agents who list no
+    languages take any)."""
+    agents = auto_assign_roster()
     if case.team_id and not any_team:
-        agents = agents.filter(team_id=case.team_id)
-    agents = list(agents)
+        agents = [agent for agent in agents if agent.team_id == case.team_id]
     if not agents:
         return []
     categories = {line.order_line.product.category for line in case_lines(case)}

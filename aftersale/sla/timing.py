@@ -2,31 +2,39 @@
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from aftersale.common import process_cache
+
 from .calendar import WorkingHours, add_working_days, add_working_time, working_time_between
 from .models import ClockUnit, HolidayOverride, TeamSchedule
 
-_OVERRIDES_TTL = 60.0
-_overrides: tuple[float, dict] = (0.0, {})
+OVERRIDES_KEY = "sla.holiday_overrides"
+SCHEDULES_KEY = "sla.team_working_hours"
 
 
 def holiday_overrides() -> dict:
     """The override table, re-read at most once a minute per process."""
-    global _overrides
-    loaded_at, table = _overrides
-    if time.monotonic() - loaded_at > _OVERRIDES_TTL:
-        table = dict(HolidayOverride.objects.values_list("day", "is_workday"))
-        _overrides = (time.monotonic(), table)
-    return table
+    return process_cache.remembered(
+        OVERRIDES_KEY, lambda: dict(HolidayOverride.objects.values_list("day", "is_workday")), ttl=60.0
+    )
 
 
 def forget_holiday_overrides() -> None:
-    global _overrides
-    _overrides = (0.0, {})
+    process_cache.forget(OVERRIDES_KEY)
+
+
+def team_working_hours() -> dict[int, WorkingHours]:
+    """Each team's own shifts, for the teams that have a schedule (kept per process)."""
+    return process_cache.remembered(
+        SCHEDULES_KEY,
+        lambda: {
+            s.team_id: WorkingHours.from_json(s.shifts, s.follow_public_holidays)
+            for s in TeamSchedule.objects.all()
+        },
+    )
 
 
 @dataclass(frozen=True)
@@ -57,10 +65,5 @@ class Timing:
 
 
 def timing_for(team_id: int | None, tz: ZoneInfo) -> Timing:
-    schedule = TeamSchedule.objects.filter(team_id=team_id).first() if team_id else None
-    hours = (
-        WorkingHours.from_json(schedule.shifts, schedule.follow_public_holidays)
-        if schedule
-        else WorkingHours.standard()
-    )
-    return Timing(hours, holiday_overrides(), tz)
+    hours = team_working_hours().get(team_id) if team_id else None
+    return Timing(hours or WorkingHours.standard(), holiday_overrides(), tz)

@@ -37,7 +37,7 @@ def queues(people, order):
     c["closed"] = force_status(make_case(order, people.agent), "closed")
     c["sensitive"] = make_case(order, people.agent, description="再不处理我就找媒体曝光")
     c["red"] = make_case(order, people.agent)
-    CaseRisk.objects.filter(case=c["red"]).update(is_red_ticket=True)
+    CaseRisk.objects.create(case=c["red"], is_red_ticket=True)
     now = timezone.now()
     Clock.objects.filter(state=ClockState.RUNNING).update(due_at=now + timedelta(hours=5))
     c["due"] = make_case(order, people.agent)

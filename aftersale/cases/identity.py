@@ -42,7 +42,9 @@ def _normalise_phone(phone: str) -> str:
 
 def identity_evaluate(claim: IdentityClaim) -> IdentityResult:
     """Compare a claim with the order; every item supplied must match."""
-    order = Order.objects.select_related("customer").filter(order_no=claim.order_no).first()
+    # order_no is unique: a plain LIMIT 1, without the ORDER BY that .first() would build.
+    found = Order.objects.select_related("customer").filter(order_no=claim.order_no)[:1]
+    order = found[0] if found else None
     if order is None:
         return IdentityResult(None, False, [{"item": "order_no", "ok": False, "reason": _("订单号不存在")}])
     checks: list[dict[str, object]] = []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -152,6 +153,15 @@ class TeamSchedule(models.Model):
     class Meta:
         verbose_name = _("班表")
         verbose_name_plural = _("班表")
+
+    def clean(self) -> None:
+        """Refuse shifts the service-level calendar cannot read (every team's due times use them)."""
+        from .calendar import WorkingHours
+
+        try:
+            WorkingHours.from_json(self.shifts, self.follow_public_holidays)
+        except (AttributeError, TypeError, ValueError) as error:
+            raise ValidationError({"shifts": _("班次无效：%(e)s") % {"e": error}}) from None
 
 
 class AgentProfile(models.Model):

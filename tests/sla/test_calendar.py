@@ -7,6 +7,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.exceptions import ValidationError
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -24,6 +25,7 @@ from aftersale.sla.calendar import (
     working_time_between,
     year_is_known,
 )
+from aftersale.sla.models import TeamSchedule
 
 SH = ZoneInfo("Asia/Shanghai")
 STANDARD = WorkingHours.standard()
@@ -302,3 +304,20 @@ def test_n_working_days_land_on_the_nth_working_day(start, days, hours, override
     assert is_working_day(due.date(), hours, overrides)
     counted = (begin.date() + timedelta(days=n) for n in range(1, (due.date() - begin.date()).days + 1))
     assert sum(is_working_day(day, hours, overrides) for day in counted) == days
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "shifts",
+    [{}, {"0": [["9点", "18:00"]]}, {"0": [["18:00", "09:00"]]}, {"9": [["09:00", "18:00"]]}, ["09:00"]],
+)
+def test_a_schedule_the_calendar_cannot_read_is_refused_naming_the_shifts(people, shifts):
+    schedule = TeamSchedule(team=people.team, shifts=shifts)
+    with pytest.raises(ValidationError) as refused:
+        schedule.full_clean()
+    assert list(refused.value.message_dict) == ["shifts"]
+
+
+@pytest.mark.django_db
+def test_a_readable_schedule_passes(people):
+    TeamSchedule(team=people.team, shifts={str(d): [["09:00", "18:00"]] for d in range(5)}).full_clean()

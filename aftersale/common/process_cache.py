@@ -4,7 +4,8 @@ in each server process for a few seconds instead of asked of the database on eve
 
 A change made in this process is seen at once: whoever changes such a table forgets its entry (a
 post_save / post_delete receiver, see `forget_on_change`). Other processes see it within the
-entry's time to live. Values are shared by every request of the process: treat them as read-only.
+entry's time to live, and so does this one when the change is rolled back after the entry was
+read again. Values are shared by every request of the process: treat them as read-only.
 """
 
 from __future__ import annotations

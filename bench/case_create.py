@@ -9,6 +9,10 @@ with lines, inquiries and complaints, from 8 agents' tokens), and every create g
 whole service: token, identity check against the order, validation, number, case + lines +
 identity check + event row in one transaction, and the full case in the answer.
 
+Then the same server answers GET /api/v1/me with 8 clients: a request through the same middleware,
+token check and JSON answer, with no query at all. That rate is the ceiling this machine puts on
+any API request; a create can only be slower.
+
 Target: >= 500 creates/s with 8 clients, p99 < 100 ms.
 """
 
@@ -104,6 +108,20 @@ def requests_for(orders: range, agents: list[common.Person], rng: random.Random)
         )
         for n, i in enumerate(orders)
     ]
+
+
+def floor_run(
+    server: common.Server, token: str, seconds: float, client: str
+) -> tuple[common.LoadResult, float]:
+    """8 clients asking who they are: the server's rate for a request that does no work, and the
+    server's CPU milliseconds per such request."""
+    requests = [common.Request("GET", "/api/v1/me", token)] * 1_000
+    common.load_run(port=server.port, requests=requests, clients=8, expect=200, seconds=1, client=client)
+    with common.CpuMeter(server) as cpu:
+        result = common.load_run(
+            port=server.port, requests=requests, clients=8, expect=200, seconds=seconds, client=client
+        )
+    return result, cpu.per_request_ms(result.requests)[0]
 
 
 def counts() -> tuple[int, int, int]:
@@ -206,6 +224,7 @@ def main() -> int:
                     ]
                 )
                 verify(result, created, after, before, clients, failures)
+            floor, floor_app_ms = floor_run(server, agents[0].token, args.seconds, client)
     finally:
         server.stop()
         if not args.keep_db:
@@ -229,6 +248,10 @@ def main() -> int:
             "other load",
         ],
         rows,
+    )
+    print(
+        f"  the same server's floor, 8 clients, GET /api/v1/me (no query): {floor.rate:.0f} requests/s,"
+        f" p99 {floor.p99_ms:.1f} ms, app CPU {floor_app_ms:.2f} ms/request, {floor.errors} errors"
     )
     print(
         f"  targets with 8 clients: >= {TARGET_RATE:.0f} creates/s, p99 < {TARGET_P99_MS:.0f} ms;"

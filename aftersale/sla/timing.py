@@ -16,14 +16,11 @@ SCHEDULES_KEY = "sla.team_working_hours"
 
 
 def holiday_overrides() -> dict:
-    """The override table, re-read at most once a minute per process."""
+    """The override table, kept per process for a minute; a change made in this process is seen at
+    once (common.process_cache)."""
     return process_cache.remembered(
         OVERRIDES_KEY, lambda: dict(HolidayOverride.objects.values_list("day", "is_workday")), ttl=60.0
     )
-
-
-def forget_holiday_overrides() -> None:
-    process_cache.forget(OVERRIDES_KEY)
 
 
 def team_working_hours() -> dict[int, WorkingHours]:

@@ -17,15 +17,11 @@ from aftersale.common.models import Heartbeat
 from aftersale.schedule import SCHEDULE
 from aftersale.sla.calendar import year_is_known
 from aftersale.sla.models import HolidayOverride
-from aftersale.sla.timing import forget_holiday_overrides
 
 
 @pytest.fixture(autouse=True)
 def _fresh(db):
-    forget_holiday_overrides()
     health._migrations_seen_applied = False
-    yield
-    forget_holiday_overrides()
 
 
 def beat(seconds_ago: float = 0) -> None:
@@ -113,7 +109,6 @@ def test_next_years_holidays_missing_is_a_warning_not_a_failure(client):
     assert response.json()["checks"]["calendar"]["warning"] == f"holidays of {next_year} unknown"
 
     HolidayOverride.objects.create(day=date(next_year, 1, 1), is_workday=False, note="元旦")
-    forget_holiday_overrides()
     calendar = client.get("/readyz").json()["checks"]["calendar"]
     assert calendar == {"ok": True, "detail": f"{next_year - 1} and {next_year} known"}
 
@@ -127,7 +122,6 @@ def test_this_years_holidays_missing_is_not_ready(client):
         assert response.json()["checks"]["calendar"]["detail"] == "holidays of 2031 unknown"
 
         HolidayOverride.objects.create(day=date(2031, 10, 1), is_workday=False, note="国庆节")
-        forget_holiday_overrides()
         assert client.get("/readyz").status_code == 200
 
 
